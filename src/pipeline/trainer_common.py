@@ -1,0 +1,69 @@
+"""What the SFT and GRPO stages share: TrainingArguments fields, resuming, NaN guard and logs."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from pipeline.jsonl import write_jsonl
+
+
+def common_args(cfg: dict[str, Any], seed: int, output_dir: Path) -> dict[str, Any]:
+    """TrainingArguments fields every trainer run sets explicitly (never TRL's hidden defaults)."""
+    return {
+        "output_dir": str(output_dir),
+        "seed": seed,
+        "data_seed": seed,
+        "max_steps": cfg["steps"],
+        "learning_rate": cfg["lr"],
+        "lr_scheduler_type": cfg["lr_scheduler"],
+        "warmup_steps": cfg["warmup_steps"],
+        "weight_decay": cfg["weight_decay"],
+        "max_grad_norm": cfg["max_grad_norm"],
+        "per_device_train_batch_size": cfg["batch_size"],
+        "gradient_accumulation_steps": cfg["grad_accum"],
+        "gradient_checkpointing": cfg["gradient_checkpointing"],
+        "bf16": cfg["bf16"],
+        "use_cpu": cfg["use_cpu"],
+        "logging_steps": 1,
+        "save_strategy": "steps" if cfg["save_steps"] else "no",
+        "save_steps": cfg["save_steps"] or 500,
+        "save_total_limit": 2,
+        "report_to": [],
+        "disable_tqdm": False,
+        "dataloader_num_workers": 0,
+    }
+
+
+def last_checkpoint(output_dir: Path) -> str | None:
+    """The newest ``checkpoint-N`` directory under ``output_dir`` to resume from, if any."""
+    from transformers.trainer_utils import get_last_checkpoint
+
+    return get_last_checkpoint(str(output_dir)) if output_dir.is_dir() else None
+
+
+class NonFiniteMetricError(RuntimeError):
+    """A trainer logged a NaN/inf loss: the run is stopped instead of producing silent wrong numbers."""
+
+
+def nan_guard_callback() -> Any:
+    """A TrainerCallback that stops training with a clear error when the logged loss is not finite."""
+    from transformers import TrainerCallback
+
+    class NanGuard(TrainerCallback):
+        def on_log(self, args, state, control, logs=None, **kwargs):  # noqa: D401, ANN001
+            loss = (logs or {}).get("loss")
+            if loss is not None and not math.isfinite(float(loss)):
+                raise NonFiniteMetricError(
+                    f"loss is {loss} at step {state.global_step} (output {args.output_dir}); "
+                    "lower the learning rate or check the data"
+                )
+
+    return NanGuard()
+
+
+def write_train_log(log_history: list[dict[str, Any]], path: Path, rid: str) -> int:
+    """Write the trainer's per-step log (``state.log_history``) as ``train_log.jsonl``."""
+    rows = [{"run_id": rid, **row} for row in log_history if "step" in row or "loss" in row]
+    return write_jsonl(path, rows)

@@ -1,0 +1,325 @@
+"""Word-level language composition: hand-written CoTs, CoT extraction, malformed input, fast path."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.composition import (
+    Composition,
+    _from_labels,
+    composition,
+    compositions,
+    cot_compositions,
+    cot_text,
+    word_labels,
+)
+from pipeline.languages import UnknownLanguageError, answer_line
+
+TOL = 0.05
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _data_dir() -> Path:
+    for cand in (Path(__file__).resolve().parents[2] / "shared" / "data", Path("/work/shared/data")):
+        if cand.is_dir():
+            return cand
+    pytest.skip("shared data dir missing: expected <repo>/../shared/data or /work/shared/data")
+
+
+# (text, target, target_share, en_share, other_share, other_lang, n_words, first_switch_word)
+CASES = [
+    pytest.param(
+        "먼저 사과의 개수를 계산합니다. 민수는 사과를 12개 가지고 있습니다.",
+        "ko",
+        1.0,
+        0.0,
+        0.0,
+        None,
+        9,
+        None,
+        id="ko-pure",
+    ),
+    pytest.param(
+        "먼저 total cost를 계산하면 3 + 4 = 7입니다.",
+        "ko",
+        4 / 6,
+        2 / 6,
+        0.0,
+        None,
+        6,
+        1,
+        id="ko-english-words",
+    ),
+    pytest.param("이 문제는 简单 합니다.", "ko", 0.6, 0.0, 0.4, "zh", 5, 2, id="ko-chinese-inside"),
+    pytest.param(
+        "먼저 사과의 수를 셉니다. 그 다음 계산합니다. Then we multiply by 3 to get the total number.",
+        "ko",
+        7 / 16,
+        9 / 16,
+        0.0,
+        None,
+        16,
+        7,
+        id="ko-drift-to-english",
+    ),
+    pytest.param("小明有5个苹果，吃了2个。", "zh", 1.0, 0.0, 0.0, None, 9, None, id="zh-pure-han-chars"),
+    pytest.param(
+        "我们先计算 total cost，然后除以 3。", "zh", 9 / 11, 2 / 11, 0.0, None, 11, 5, id="zh-english-words"
+    ),
+    pytest.param(
+        "Спочатку знайдемо загальну кількість яблук. Марія має 12 яблук.",
+        "uk",
+        1.0,
+        0.0,
+        0.0,
+        None,
+        8,
+        None,
+        id="uk-pure",
+    ),
+    pytest.param(
+        "Спочатку знайдемо загальну кількість яблук. Итак, нужно сложить все числа. Потім ділимо на два.",
+        "uk",
+        9 / 14,
+        0.0,
+        5 / 14,
+        "ru",
+        14,
+        5,
+        id="uk-russian-sentence",
+    ),
+    pytest.param(
+        "Отже, ціна одного олівця 5 гривень. Тепер we need the total price.",
+        "uk",
+        6 / 11,
+        5 / 11,
+        0.0,
+        None,
+        11,
+        6,
+        id="uk-english",
+    ),
+    pytest.param(
+        "Сначала найдём общее количество яблок. Мария съела 3 яблока.",
+        "ru",
+        1.0,
+        0.0,
+        0.0,
+        None,
+        8,
+        None,
+        id="ru-pure",
+    ),
+    pytest.param(
+        "Сначала найдём общее количество яблок. Потім ділимо їх на кількість дітей.",
+        "ru",
+        5 / 11,
+        0.0,
+        6 / 11,
+        "uk",
+        11,
+        5,
+        id="ru-ukrainian-sentence",
+    ),
+    pytest.param(
+        "First, we compute the total cost: 3 * 4 = 12 dollars.",
+        "en",
+        1.0,
+        0.0,
+        0.0,
+        None,
+        7,
+        None,
+        id="en-pure-target-en",
+    ),
+    pytest.param(
+        "First, we compute the total cost: 3 * 4 = 12 dollars.",
+        "ko",
+        0.0,
+        1.0,
+        0.0,
+        None,
+        7,
+        0,
+        id="en-against-ko",
+    ),
+    pytest.param(
+        "3 + 4 = 7\n$x^2 + y^2 = z^2$\n\\frac{1}{2} \\times 8 = 4\n#### 4\n\\boxed{4}",
+        "ko",
+        0.0,
+        0.0,
+        0.0,
+        None,
+        0,
+        None,
+        id="equations-only",
+    ),
+    pytest.param(
+        "민수는 $3x + 5 = 20$ 식을 풉니다.\n3x + 5 = 20\nx = 5 kg, AB = 3 cm",
+        "ko",
+        1.0,
+        0.0,
+        0.0,
+        None,
+        3,
+        None,
+        id="ko-with-math-lines",
+    ),
+    pytest.param("答えは 18 です。まず計算します。", "ja", 1.0, 0.0, 0.0, None, 12, None, id="ja-kana-han"),
+    pytest.param(
+        "Die Lösung für diese Aufgabe ist einfach, wir müssen nur addieren.",
+        "en",
+        0.0,
+        0.0,
+        1.0,
+        "de",
+        11,
+        0,
+        id="latin-german-by-fasttext",
+    ),
+]
+
+
+@pytest.mark.parametrize("text,target,t_share,en,other,other_lang,n_words,first", CASES)
+def test_hand_written_compositions(text, target, t_share, en, other, other_lang, n_words, first):
+    comp = composition(text, target)
+    assert comp.target_share == pytest.approx(t_share, abs=TOL)
+    assert comp.en_share == pytest.approx(en, abs=TOL)
+    assert comp.other_share == pytest.approx(other, abs=TOL)
+    assert comp.other_lang == other_lang
+    assert comp.n_words == n_words
+    assert comp.first_switch_word == first
+    if first is None:
+        assert comp.first_switch_frac is None
+    else:
+        assert comp.first_switch_frac == pytest.approx(first / n_words)
+    if n_words:
+        assert comp.target_share + comp.en_share + comp.other_share == pytest.approx(1.0)
+
+
+def test_mixed_line_counts_english_words_as_english():
+    labels = word_labels("먼저 total cost를 계산하면")
+    assert labels == [("먼저", "ko"), ("total", "en"), ("cost", "en"), ("를", "ko"), ("계산하면", "ko")]
+
+
+def test_neutral_tokens_are_excluded():
+    labels = [w for w, _ in word_labels("x = 3, 5kg, 2nd, AB, sin(x), \\sqrt{2}, ² 10% <think> #### 18")]
+    assert labels == []
+
+
+def test_dollar_amounts_are_not_treated_as_math():
+    comp = composition("She sells eggs for $2 per egg and makes $18 every day.", "en")
+    assert comp.n_words == 10  # She sells eggs for per egg and makes every day
+    assert comp.target_share == 1.0
+
+
+def test_ukrainian_vs_russian_letters():
+    assert dict(word_labels("їжак ґанок щастя")) == {"їжак": "uk", "ґанок": "uk", "щастя": "uk"}
+    assert {lab for _, lab in word_labels("съёмка этот мы")} == {"ru"}
+
+
+def test_wuu_yue_map_to_zh():
+    from pipeline.languages import normalize_lid_label
+
+    assert normalize_lid_label("__label__wuu") == "zh"
+    assert normalize_lid_label("yue") == "zh"
+    assert normalize_lid_label("__label__uk") == "uk"
+
+
+def test_unknown_target_raises_with_supported_codes():
+    with pytest.raises(UnknownLanguageError, match="supported ISO 639-1 codes: en, ja, ko, ru, th, uk, zh"):
+        composition("hello", "xx")
+    with pytest.raises(UnknownLanguageError):
+        compositions(["hello"], ["xx"])
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "   \n\t",
+        "12345 678 = 9",
+        "\ud800\udfff broken \ud83d",
+        None,
+        "ａｂｃ１２３ 全角",
+        "x" * 200_000,
+        "🙂🙂🙂",
+    ],
+)
+def test_malformed_text_gives_defined_result(bad):
+    comp = composition(bad, "ko")
+    assert isinstance(comp, Composition)
+    assert 0.0 <= comp.target_share <= 1.0 and 0.0 <= comp.en_share <= 1.0 and 0.0 <= comp.other_share <= 1.0
+    if comp.n_words == 0:
+        assert (comp.target_share, comp.en_share, comp.other_share, comp.first_switch_word) == (
+            0.0,
+            0.0,
+            0.0,
+            None,
+        )
+
+
+def test_cot_text_strips_think_tags_and_answer_lines():
+    completion = "<think>\n먼저 계산합니다.\n3 + 4 = 7\n</think>\n" + answer_line("ko", "7")
+    assert cot_text(completion, "ko") == "먼저 계산합니다.\n3 + 4 = 7"
+    assert cot_text("먼저 계산합니다.\n답은 7입니다.\n\n", "ko") == "먼저 계산합니다."
+    assert cot_text("9 * 2 = 18, so the answer is 18.", "en") == "9 * 2 = 18, so"
+    assert cot_text("Step one.\n#### 18", "en") == "Step one."
+    assert cot_text("计算一下。\n所以答案是18。", "zh") == "计算一下。\n所以"  # words before the anchor stay
+    assert cot_text([{"role": "assistant", "content": "Рахуємо.\nВідповідь: 5."}], "uk") == "Рахуємо."
+    assert cot_text("", "uk") == ""
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "zh", "uk", "ru", "ja", "th"])
+def test_cot_text_removes_every_answer_template(lang):
+    assert cot_text("3 + 4 = 7\n" + answer_line(lang, "7"), lang) == "3 + 4 = 7"
+
+
+def test_cot_compositions_match_reward_view():
+    comps = cot_compositions(["먼저 계산합니다.\n답은 7입니다.", "We add.\nThe answer is 7."], "ko")
+    assert comps[0].target_share == 1.0 and comps[0].n_words == 2
+    assert comps[1].en_share == 1.0 and comps[1].n_words == 2
+
+
+def _bench_module():
+    spec = importlib.util.spec_from_file_location(
+        "bench_lang_reward", ROOT / "benchmarks" / "bench_lang_reward.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_fast_path_equals_reference_labelling():
+    """``composition`` takes a per-script counting shortcut; it must equal the token-level reference."""
+    texts, targets = _bench_module().make_cots(300, 120, seed=1)
+    texts += [p.values[0] for p in CASES]
+    targets += [p.values[1] for p in CASES]
+    for text, target in zip(texts, targets, strict=True):
+        reference = _from_labels([lab for _w, lab in word_labels(text)], target)
+        assert composition(text, target) == reference, text[:200]
+
+
+def test_compositions_batch_equals_single():
+    texts = [p.values[0] for p in CASES]
+    targets = [p.values[1] for p in CASES]
+    assert compositions(texts, targets) == [composition(t, g) for t, g in zip(texts, targets, strict=True)]
+    with pytest.raises(ValueError, match="2 texts but 1 target"):
+        compositions(["a", "b"], ["en"])
+
+
+def test_real_english_solutions_are_english():
+    data = _data_dir()
+    rows = [json.loads(line) for line in (data / "gsm8k" / "test.jsonl").read_text().splitlines()[:300]]
+    comps = compositions([r["answer"] for r in rows], "en")
+    assert min(c.target_share for c in comps if c.n_words) == 1.0
+    math_rows = [
+        json.loads(line) for line in (data / "math500" / "test.jsonl").read_text().splitlines()[:200]
+    ]
+    math_comps = compositions([r["solution"] for r in math_rows], "en")
+    mean = sum(c.target_share for c in math_comps if c.n_words) / sum(1 for c in math_comps if c.n_words)
+    assert mean >= 0.98

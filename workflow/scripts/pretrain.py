@@ -1,0 +1,9 @@
+"""Snakemake glue for pipeline.pretrain (rule pretrain)."""
+from pathlib import Path
+
+from pipeline.pretrain import run_pretrain
+from pipeline.smk import job_log
+
+with job_log(snakemake):
+    run_pretrain(snakemake.input.parallel, Path(snakemake.output.run).parent, snakemake.wildcards.lang,
+                 int(snakemake.wildcards.seed), snakemake.params.cfg, snakemake.params.template, snakemake.threads)

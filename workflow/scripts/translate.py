@@ -1,0 +1,8 @@
+"""Snakemake glue for pipeline.translate (rule translate)."""
+from pipeline.smk import job_log
+from pipeline.translate import run_translation
+
+with job_log(snakemake):
+    run_translation(snakemake.input.records, snakemake.output.records, snakemake.output.qc,
+                    snakemake.output.summary, snakemake.wildcards.lang,
+                    {**snakemake.params.cfg, "max_workers": snakemake.params.cfg.get("max_workers", snakemake.threads)})
