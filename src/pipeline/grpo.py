@@ -21,7 +21,15 @@ from pipeline.prompts import build_prompt, completion_text
 from pipeline.rewards import build_reward_funcs
 from pipeline.runinfo import RunInfo, track_run
 from pipeline.tinylm import save
-from pipeline.trainer_common import common_args, last_checkpoint, nan_guard_callback, write_train_log
+from pipeline.trainer_common import (
+    MissingDependencyError,
+    common_args,
+    last_checkpoint,
+    lora_config,
+    merged_model,
+    nan_guard_callback,
+    write_train_log,
+)
 
 # GRPOConfig fields taken verbatim from the config's ``grpo`` section.
 GRPO_FIELDS = (
@@ -29,6 +37,31 @@ GRPO_FIELDS = (
     "beta", "loss_type", "scale_rewards", "epsilon", "epsilon_high", "num_iterations",
     "mask_truncated_completions", "multi_objective_aggregation", "importance_sampling_level",
 )
+
+
+def resolve_extra_args(extra: dict[str, Any]) -> dict[str, Any]:
+    """``grpo.extra_args`` for GRPOConfig, with ``use_vllm: auto`` resolved to whether vLLM is installed.
+
+    ``use_vllm: true`` without vLLM is an error naming the fix; ``auto`` falls back to transformers generation.
+    """
+    import importlib.util
+
+    extra = dict(extra or {})
+    want = extra.get("use_vllm", False)
+    have = importlib.util.find_spec("vllm") is not None
+    if want == "auto":
+        extra["use_vllm"] = have
+        if not have:
+            for key in [k for k in extra if k.startswith("vllm_")]:
+                extra.pop(key)
+    elif want is True and not have:
+        raise MissingDependencyError(
+            "grpo.extra_args.use_vllm is true but vLLM is not installed; use the envs/train_vllm.yaml "
+            "environment (or `pip install 'trl[vllm]==1.16.0'`), or set use_vllm: auto / false"
+        )
+    elif want not in (True, False):
+        raise ValueError(f"grpo.extra_args.use_vllm must be true, false or auto, got {want!r}")
+    return extra
 
 
 def with_item_ids(func: Callable[..., list[float]]) -> Callable[..., list[float]]:
@@ -99,6 +132,8 @@ def run_grpo(model_path: str, train_path: str | Path, out_dir: str | Path, info:
     names = [f.__name__ for f in funcs]
     info.reward = {**reward_spec, "functions": names, "weights": weights}
     info.params = {**cfg, "prompt": prompt_cfg, "model_path": str(model_path), "train_path": str(train_path)}
+    extra_args = resolve_extra_args(cfg.get("extra_args", {}))
+    info.extra["use_vllm"] = bool(extra_args.get("use_vllm", False))
     with track_run(info, out_dir / "run.json"):
         tokenizer = load_tokenizer(model_path, padding_side="left")
         model = load_model(model_path, cfg["dtype"])
@@ -110,11 +145,11 @@ def run_grpo(model_path: str, train_path: str | Path, out_dir: str | Path, info:
             num_completions_to_print=cfg["print_completions"],
             remove_unused_columns=False,
             shuffle_dataset=True,
-            **cfg.get("extra_args", {}),
+            **extra_args,
         )
         trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=args, processing_class=tokenizer,
                               train_dataset=Dataset.from_list(grpo_rows(records, info.lang, prompt_cfg)),
-                              callbacks=[nan_guard_callback()])
+                              callbacks=[nan_guard_callback()], peft_config=lora_config(cfg))
         resume = last_checkpoint(out_dir)
         result = trainer.train(resume_from_checkpoint=resume)
         info.extra.update(resumed_from=resume, train_loss=result.training_loss,
@@ -123,7 +158,7 @@ def run_grpo(model_path: str, train_path: str | Path, out_dir: str | Path, info:
         rollouts = normalise_rollouts(out_dir / "completions", info.run_id, info.lang, names, weights)
         rollouts.to_parquet(out_dir / "rollouts.parquet", index=False)
         info.extra["n_rollouts"] = len(rollouts)
-        save(trainer.model, tokenizer, out_dir / "model")
+        save(merged_model(trainer.model), tokenizer, out_dir / "model")
         for ckpt in out_dir.glob("checkpoint-*"):
             shutil.rmtree(ckpt, ignore_errors=True)
     return info.extra

@@ -10,6 +10,15 @@ from contextlib import contextmanager
 from typing import Any
 
 
+def export_src_path(basedir: str | os.PathLike[str]) -> str:
+    """Prepend ``<basedir>/src`` to ``PYTHONPATH`` so jobs outside this venv (conda envs, cluster nodes) import
+    ``pipeline``; returns the new value."""
+    src = os.path.normpath(os.path.join(os.fspath(basedir), "src"))
+    parts = [src, *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != src)]
+    os.environ["PYTHONPATH"] = os.pathsep.join(parts)
+    return os.environ["PYTHONPATH"]
+
+
 @contextmanager
 def job_log(smk: Any) -> Iterator[None]:
     """Redirect stdout/stderr (file-descriptor level, so C extensions and tqdm too) to ``smk.log[0]``.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -37,10 +38,61 @@ def common_args(cfg: dict[str, Any], seed: int, output_dir: Path) -> dict[str, A
 
 
 def last_checkpoint(output_dir: Path) -> str | None:
-    """The newest ``checkpoint-N`` directory under ``output_dir`` to resume from, if any."""
-    from transformers.trainer_utils import get_last_checkpoint
+    """The newest complete ``checkpoint-N`` directory under ``output_dir`` to resume from, if any.
 
-    return get_last_checkpoint(str(output_dir)) if output_dir.is_dir() else None
+    A job killed while saving leaves a ``checkpoint-N`` without (or with a truncated) ``trainer_state.json``,
+    which the Trainer writes last; such a directory is skipped (transformers' ``get_last_checkpoint`` would
+    pick it and fail), so the run resumes from the previous one (``save_total_limit`` keeps two).
+    """
+    output_dir = Path(output_dir)
+    if not output_dir.is_dir():
+        return None
+    found = []
+    for path in output_dir.glob("checkpoint-*"):
+        suffix = path.name.removeprefix("checkpoint-")
+        if path.is_dir() and suffix.isdigit():
+            found.append((int(suffix), path))
+    for _, path in sorted(found, reverse=True):
+        try:
+            json.loads((path / "trainer_state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        return str(path)
+    return None
+
+
+class MissingDependencyError(ImportError):
+    """An optional package the config asks for is not installed; the message says how to install it."""
+
+
+def lora_config(cfg: dict[str, Any]) -> Any | None:
+    """A ``peft.LoraConfig`` from the section's ``lora`` mapping, or None for full fine-tuning.
+
+    ``peft`` is imported only here, so configs without ``lora`` never need it.
+    """
+    lora = cfg.get("lora")
+    if not lora:
+        return None
+    try:
+        from peft import LoraConfig
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "the config sets a `lora:` section but the `peft` package is not installed; "
+            "run `pip install peft` (or add it to the env file) or remove the `lora:` section"
+        ) from exc
+    return LoraConfig(
+        r=int(lora["r"]),
+        lora_alpha=lora.get("alpha", 2 * int(lora["r"])),
+        lora_dropout=lora.get("dropout", 0.0),
+        target_modules=lora.get("target_modules", "all-linear"),
+        task_type="CAUSAL_LM",
+    )
+
+
+def merged_model(model: Any) -> Any:
+    """The trained model with a LoRA adapter merged in (plain models are returned unchanged)."""
+    merge = getattr(model, "merge_and_unload", None)
+    return merge() if callable(merge) else model
 
 
 class NonFiniteMetricError(RuntimeError):

@@ -1,39 +1,61 @@
 # Config validation, shared constants and input functions.
-import json
-
 from snakemake.utils import validate
+
 
 validate(config, schema="../schemas/config.schema.yaml")
 
 from pipeline.languages import get_language  # noqa: E402
+from pipeline.smk import export_src_path  # noqa: E402
+from pipeline.sweeps import all_arms, split_overrides  # noqa: E402
+
+# Jobs in a conda env (--sdm conda) or on a cluster node import `pipeline` from the repo's src/ (PYTHONPATH).
+export_src_path(workflow.basedir)
 
 for _lang in config["languages"]:
     get_language(_lang)
 
 LANGS = config["languages"]
 SEEDS = config["seeds"]
-ARMS = list(config["arms"])
+# Explicit arms merged with the sweep grid (itertools.product; names like lcw0p5_threshold_temp0p7).
+ARM_SPECS = all_arms(config.get("arms", {}), config.get("sweep"))
+ARMS = list(ARM_SPECS)
 RECOVERY_ARMS = config["recovery"]["arms"]
 SPLITS = list(config["data"]["splits"])
 TRAIN_SPLIT = config["data"]["train_split"]
+# SFT warm-start and recovery need reference solutions: they may train on another split than GRPO.
+SFT_SPLIT = config["data"].get("sft_split") or TRAIN_SPLIT
 EVAL_SPLIT = config["eval"]["split"]
 SYNTHETIC = any(s["source"] == "synthetic" for s in config["data"]["splits"].values())
 PRETRAIN = config["model"]["base"] == "pretrain"
 SFT_ENABLED = config["sft"]["enabled"]
 STORE = config["store"]["path"]
 RUN = "results/{lang}/seed{seed}"
+# Software environments for `--sdm conda` (paths relative to workflow/rules/*.smk). The GRPO rule uses the vLLM
+# environment when the config turns vLLM generation on.
+DATA_ENV = "../../envs/data.yaml"
+TRAIN_ENV = "../../envs/train.yaml"
+STORE_ENV = "../../envs/store.yaml"
+GRPO_ENV = "../../envs/train_vllm.yaml" if config["grpo"].get("extra_args", {}).get("use_vllm") else TRAIN_ENV
 
 for _name, _check in (
     ("data.train_split", TRAIN_SPLIT in SPLITS),
     ("eval.split", EVAL_SPLIT in SPLITS),
+    ("data.sft_split", SFT_SPLIT in SPLITS),
 ):
     if not _check:
         raise ValueError(f"config: {_name} names a split not in data.splits ({SPLITS})")
 _unknown = sorted(set(RECOVERY_ARMS) - set(ARMS))
 if _unknown:
     raise ValueError(f"config: recovery.arms {_unknown} are not GRPO arms ({ARMS})")
-if config["grpo"]["batch_size"] % config["grpo"]["num_generations"]:
-    raise ValueError("config: grpo.batch_size must be a multiple of grpo.num_generations (prompts x group size)")
+if config["grpo"]["batch_size"] * config["grpo"].get("grad_accum", 1) % config["grpo"]["num_generations"]:
+    raise ValueError(
+        "config: grpo.batch_size x grpo.grad_accum must be a multiple of grpo.num_generations (prompts x group size)"
+    )
+if (SFT_ENABLED or RECOVERY_ARMS) and config["data"]["splits"][SFT_SPLIT]["source"] == "simplerl":
+    raise ValueError(
+        f"config: data.sft_split {SFT_SPLIT!r} is SimpleRL-Zoo data, which has no reference solutions to "
+        "fine-tune on; point data.sft_split at a gsm8k or math500 split (or set sft.enabled: false and recovery.arms: [])"
+    )
 if PRETRAIN and not SYNTHETIC:
     raise ValueError("config: model.base 'pretrain' needs a synthetic data split (the pretraining corpus source)")
 
@@ -45,10 +67,35 @@ wildcard_constraints:
     split="[A-Za-z0-9_]+",
 
 
+def run_path(rel, wildcards=None):
+    """``results/{lang}/seed{seed}/<rel>``, with lang and seed filled in from ``wildcards`` when given."""
+    run = RUN if wildcards is None else RUN.format(lang=wildcards.lang, seed=wildcards.seed)
+    return f"{run}/{rel}"
+
+
 def resources_for(rule_name, key, fallback):
     """Per-rule resources from config['resources'] (rule name, then 'default', then fallback)."""
     res = config.get("resources", {})
     return res.get(rule_name, {}).get(key, res.get("default", {}).get(key, fallback))
+
+
+def rule_resources(rule_name, mem_mb, runtime, gpu=0):
+    """The resources mapping of one rule: mem_mb, runtime (min), gpu and, when configured, slurm_partition.
+
+    A profile's default-resources/set-resources still apply to keys not set here; config wins over the profile
+    because rule resources take precedence over default-resources.
+    """
+    out = {
+        "mem_mb": resources_for(rule_name, "mem_mb", mem_mb),
+        "runtime": resources_for(rule_name, "runtime", runtime),
+    }
+    gpus = resources_for(rule_name, "gpu", gpu)
+    if gpus:
+        out["gpu"] = gpus
+    partition = resources_for(rule_name, "slurm_partition", None)
+    if partition:
+        out["slurm_partition"] = partition
+    return out
 
 
 def trainer_cfg(section):
@@ -70,13 +117,18 @@ def recovery_cfg():
 
 def reward_spec(arm):
     """The reward shape of one arm: shared reward settings overridden by the arm's."""
-    return {**config["reward"], **config["arms"][arm]}
+    return {**config["reward"], **split_overrides(ARM_SPECS[arm])[0]}
+
+
+def grpo_cfg(arm):
+    """GRPO trainer settings of one arm: the grpo section overridden by the arm's sampling/optimiser fields."""
+    return trainer_cfg({**config["grpo"], **split_overrides(ARM_SPECS[arm])[1]})
 
 
 def base_model(wildcards):
     """Path or hub id of the base model."""
     if PRETRAIN:
-        return RUN.format(**wildcards) + "/base/model"
+        return run_path("base/model", wildcards)
     return config["model"]["base"]
 
 
@@ -86,7 +138,7 @@ def base_model_input(wildcards):
 
 def grpo_start(wildcards):
     """GRPO starts from the SFT warm-start, or from the base model when the warm-start is off."""
-    return RUN.format(**wildcards) + "/sft/model" if SFT_ENABLED else base_model(wildcards)
+    return run_path("sft/model", wildcards) if SFT_ENABLED else base_model(wildcards)
 
 
 def grpo_start_input(wildcards):
@@ -95,7 +147,7 @@ def grpo_start_input(wildcards):
 
 def translated(split):
     """The target-language records of ``split`` (template backend or real translation)."""
-    return "results/data/{lang}/" + split + ".jsonl"
+    return f"results/data/{{lang}}/{split}.jsonl"
 
 
 def checkpoints_for():
@@ -112,7 +164,7 @@ def checkpoint_model(wildcards):
     """Model directory (or hub id) of the checkpoint named by ``wildcards.checkpoint``."""
     if wildcards.checkpoint == "base":
         return base_model(wildcards)
-    return RUN.format(**wildcards) + f"/{wildcards.checkpoint}/model"
+    return run_path(f"{wildcards.checkpoint}/model", wildcards)
 
 
 def checkpoint_model_input(wildcards):
@@ -134,15 +186,22 @@ def translated_outputs():
 
 
 def training_outputs():
-    out = expand(RUN + "/grpo_{arm}/run.json", lang=LANGS, seed=SEEDS, arm=ARMS)
-    out += expand(RUN + "/recovery_{arm}/run.json", lang=LANGS, seed=SEEDS, arm=RECOVERY_ARMS)
+    out = expand(run_path("grpo_{arm}/run.json"), lang=LANGS, seed=SEEDS, arm=ARMS)
+    out += expand(run_path("recovery_{arm}/run.json"), lang=LANGS, seed=SEEDS, arm=RECOVERY_ARMS)
     return out
 
 
 def eval_outputs():
-    return expand(RUN + "/eval/{checkpoint}.json", lang=LANGS, seed=SEEDS, checkpoint=checkpoints_for())
+    return expand(run_path("eval/{checkpoint}.json"), lang=LANGS, seed=SEEDS, checkpoint=checkpoints_for())
 
 
 def figure_outputs():
     return expand("results/figures/{figure}.{ext}", figure=["drift", "irreversibility", "tradeoff"],
                   ext=["png", "pdf"])
+
+
+def figure_inputs(wildcards):
+    """The artifacts behind each figure's view: a figure re-runs only when these change."""
+    if wildcards.figure == "drift":
+        return expand(run_path("grpo_{arm}/rollouts.parquet"), lang=LANGS, seed=SEEDS, arm=ARMS)
+    return eval_outputs()

@@ -10,8 +10,13 @@ rule prepare_data:
         splits=config["data"]["splits"],
         world=config["data"]["world"],
         world_languages=sorted({"en", *LANGS}),
+    threads: resources_for("prepare_data", "threads", 1)
+    resources:
+        **rule_resources("prepare_data", mem_mb=2000, runtime=30),
     log:
         "results/logs/prepare_data.log",
+    conda:
+        DATA_ENV
     script:
         "../scripts/prepare_data.py"
 
@@ -30,9 +35,10 @@ rule translate:
         cfg=lambda wc, input: {**config["translation"], "parallel_path": input.parallel[0] if input.parallel else None},
     threads: resources_for("translate", "threads", 1)
     resources:
-        mem_mb=resources_for("translate", "mem_mb", 2000),
-        runtime=resources_for("translate", "runtime", 60),
+        **rule_resources("translate", mem_mb=2000, runtime=60),
     log:
         "results/logs/translate/{lang}_{split}.log",
+    conda:
+        DATA_ENV
     script:
         "../scripts/translate.py"

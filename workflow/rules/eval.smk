@@ -6,8 +6,8 @@ rule evaluate:
         model=checkpoint_model_input,
         test=translated(EVAL_SPLIT),
     output:
-        samples=RUN + "/eval/{checkpoint}.parquet",
-        summary=RUN + "/eval/{checkpoint}.json",
+        samples=run_path("eval/{checkpoint}.parquet"),
+        summary=run_path("eval/{checkpoint}.json"),
     params:
         model_path=checkpoint_model,
         cfg={**config["eval"], "dtype": config["eval"].get("dtype", "float32")},
@@ -18,9 +18,10 @@ rule evaluate:
         checkpoint="base|sft|(grpo|recovery)_[a-z0-9_]+",
     threads: resources_for("evaluate", "threads", 1)
     resources:
-        mem_mb=resources_for("evaluate", "mem_mb", 4000),
-        runtime=resources_for("evaluate", "runtime", 60),
+        **rule_resources("evaluate", mem_mb=4000, runtime=60, gpu=0),
     log:
         "results/logs/eval/{lang}_seed{seed}_{checkpoint}.log",
+    conda:
+        TRAIN_ENV
     script:
         "../scripts/evaluate.py"

@@ -6,22 +6,22 @@ rule grpo:
         model=grpo_start_input,
         train=translated(TRAIN_SPLIT),
     output:
-        model=directory(RUN + "/grpo_{arm}/model"),
-        rollouts=RUN + "/grpo_{arm}/rollouts.parquet",
-        train_log=RUN + "/grpo_{arm}/train_log.jsonl",
-        run=RUN + "/grpo_{arm}/run.json",
+        model=directory(run_path("grpo_{arm}/model")),
+        rollouts=run_path("grpo_{arm}/rollouts.parquet"),
+        train_log=run_path("grpo_{arm}/train_log.jsonl"),
+        run=run_path("grpo_{arm}/run.json"),
     params:
         model_path=grpo_start,
-        cfg=trainer_cfg(config["grpo"]),
+        cfg=lambda wc: grpo_cfg(wc.arm),
         reward=lambda wc: reward_spec(wc.arm),
         prompt=config["prompt"],
         parent=lambda wc: f"{wc.lang}/seed{wc.seed}/" + ("sft" if SFT_ENABLED else "base"),
     threads: resources_for("grpo", "threads", 1)
     resources:
-        mem_mb=resources_for("grpo", "mem_mb", 4000),
-        runtime=resources_for("grpo", "runtime", 120),
-        gpu=resources_for("grpo", "gpu", 0),
+        **rule_resources("grpo", mem_mb=4000, runtime=120, gpu=0),
     log:
         "results/logs/grpo/{lang}_seed{seed}_{arm}.log",
+    conda:
+        GRPO_ENV
     script:
         "../scripts/grpo.py"

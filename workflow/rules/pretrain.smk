@@ -5,18 +5,19 @@ rule pretrain:
     input:
         parallel="results/data/source/parallel.jsonl",
     output:
-        model=directory(RUN + "/base/model"),
-        corpus=RUN + "/base/corpus.jsonl",
-        train_log=RUN + "/base/train_log.jsonl",
-        run=RUN + "/base/run.json",
+        model=directory(run_path("base/model")),
+        corpus=run_path("base/corpus.jsonl"),
+        train_log=run_path("base/train_log.jsonl"),
+        run=run_path("base/run.json"),
     params:
         cfg=config.get("pretrain", {}),
         template=lambda wc: config["prompt"]["template"],
     threads: resources_for("pretrain", "threads", 2)
     resources:
-        mem_mb=resources_for("pretrain", "mem_mb", 4000),
-        runtime=resources_for("pretrain", "runtime", 60),
+        **rule_resources("pretrain", mem_mb=4000, runtime=60, gpu=0),
     log:
         "results/logs/pretrain/{lang}_seed{seed}.log",
+    conda:
+        TRAIN_ENV
     script:
         "../scripts/pretrain.py"

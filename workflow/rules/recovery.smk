@@ -3,12 +3,12 @@
 
 rule recovery:
     input:
-        model=RUN + "/grpo_{arm}/model",
-        train=translated(TRAIN_SPLIT),
+        model=run_path("grpo_{arm}/model"),
+        train=translated(SFT_SPLIT),
     output:
-        model=directory(RUN + "/recovery_{arm}/model"),
-        train_log=RUN + "/recovery_{arm}/train_log.jsonl",
-        run=RUN + "/recovery_{arm}/run.json",
+        model=directory(run_path("recovery_{arm}/model")),
+        train_log=run_path("recovery_{arm}/train_log.jsonl"),
+        run=run_path("recovery_{arm}/run.json"),
     params:
         model_path=lambda wc, input: input.model,
         cfg=recovery_cfg(),
@@ -17,9 +17,10 @@ rule recovery:
         parent=lambda wc: f"{wc.lang}/seed{wc.seed}/grpo_{wc.arm}",
     threads: resources_for("recovery", "threads", 2)
     resources:
-        mem_mb=resources_for("recovery", "mem_mb", 4000),
-        runtime=resources_for("recovery", "runtime", 60),
+        **rule_resources("recovery", mem_mb=4000, runtime=60, gpu=0),
     log:
         "results/logs/recovery/{lang}_seed{seed}_{arm}.log",
+    conda:
+        TRAIN_ENV
     script:
         "../scripts/sft.py"
