@@ -22,6 +22,7 @@ SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 PAPER = sorted((ROOT / "config").glob("paper_*.yaml"))
 MODELS = sorted((ROOT / "config" / "models").glob("*.yaml"))
 SWEEPS = sorted((ROOT / "config" / "sweeps").glob("*.yaml"))
+EVALS = sorted((ROOT / "config").glob("eval_*.yaml"))
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile")]
 HUB_IDS = {"Qwen/Qwen2.5-1.5B-Instruct", "meta-llama/Llama-3.2-3B-Instruct", "allenai/OLMo-2-0425-1B-Instruct"}
 
@@ -54,7 +55,7 @@ def test_paper_configs_exist_for_both_datasets_and_all_models():
 
 
 @pytest.mark.parametrize("paper", PAPER, ids=lambda p: p.stem)
-@pytest.mark.parametrize("overlay", [None, *MODELS, *SWEEPS], ids=lambda p: p.stem if p else "alone")
+@pytest.mark.parametrize("overlay", [None, *MODELS, *SWEEPS, *EVALS], ids=lambda p: p.stem if p else "alone")
 def test_paper_config_and_overlays_pass_the_schema(paper, overlay):
     cfg = merged(paper, *([overlay] if overlay else []))
     validate(cfg, str(SCHEMA))
@@ -76,7 +77,7 @@ def test_paper_config_and_overlays_pass_the_schema(paper, overlay):
 
 @pytest.mark.parametrize("configs", [
     ["config/paper_gsm8k.yaml"],
-    ["config/paper_simplerl.yaml", "config/models/olmo2_1b.yaml"],
+    ["config/paper_simplerl.yaml", "config/models/olmo2_1b.yaml", "config/eval_math500.yaml"],
     ["config/paper_gsm8k.yaml", "config/models/llama3.2_3b.yaml", "config/sweeps/lc_temperature.yaml"],
 ], ids=["gsm8k", "simplerl_olmo", "gsm8k_llama_sweep"])
 def test_paper_configs_dry_run_without_hub_access(tmp_path, configs):

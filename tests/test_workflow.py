@@ -61,19 +61,19 @@ def test_micro_pipeline_end_to_end(tmp_path):
     assert run.returncode == 0, (run.stdout + run.stderr)[-4000:]
     db = tmp_path / "results" / "collapse.duckdb"
     with duckdb.connect(str(db), read_only=True) as con:
-        tables = {r[0] for r in con.sql("SHOW TABLES").fetchall()}
+        tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
         assert {"runs", "train_metrics", "rollouts", "eval_samples", "eval_summary", "translation_qc"} <= tables
-        stages = con.sql("SELECT stage, arm FROM runs WHERE stage != 'eval' ORDER BY stage, arm").fetchall()
+        stages = con.execute("SELECT stage, arm FROM runs WHERE stage != 'eval' ORDER BY stage, arm").fetchall()
         assert stages == [("grpo", "acc"), ("grpo", "acc_lc"), ("pretrain", None), ("recovery", "acc"),
                           ("sft", None)]
-        evals = con.sql("SELECT count(DISTINCT checkpoint_run_id) FROM eval_samples").fetchone()[0]
+        evals = con.execute("SELECT count(DISTINCT checkpoint_run_id) FROM eval_samples").fetchone()[0]
         assert evals == 5
-        bad = con.sql("""SELECT count(*) FROM eval_summary
+        bad = con.execute("""SELECT count(*) FROM eval_summary
                          WHERE accuracy NOT BETWEEN 0 AND 1 OR target_wr NOT BETWEEN 0 AND 1""").fetchone()[0]
         assert bad == 0
-        steps = con.sql("SELECT arm, max(step) FROM rollouts JOIN runs USING (run_id) GROUP BY arm ORDER BY arm")
+        steps = con.execute("SELECT arm, max(step) FROM rollouts JOIN runs USING (run_id) GROUP BY arm ORDER BY arm")
         assert steps.fetchall() == [("acc", 3), ("acc_lc", 3)]
-        hashes = con.sql("SELECT count(*) FROM runs WHERE config_hash IS NULL OR seed IS NULL").fetchone()[0]
+        hashes = con.execute("SELECT count(*) FROM runs WHERE config_hash IS NULL OR seed IS NULL").fetchone()[0]
         assert hashes == 0
     for name in ("drift", "irreversibility", "tradeoff"):
         png = tmp_path / "results" / "figures" / f"{name}.png"

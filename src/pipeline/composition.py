@@ -398,20 +398,26 @@ def _resolve_latin(words: list[str], labels: list[str], sent_of: list[int]) -> N
 
 
 # --------------------------------------------------------------------------------------------------
-# Fast path: exact per-script counting for texts without per-word ambiguity
+# Fast path: exact per-script counting, Cyrillic uk/ru resolved per sentence
 # --------------------------------------------------------------------------------------------------
 
 # Texts made only of these characters (ASCII, Latin-1/general punctuation and symbols, Hangul, Han without
-# kana, basic Cyrillic, Greek) are counted with one findall per script instead of the token loop.
+# kana, basic Cyrillic, Greek) are counted per script instead of with the token loop. Left to the token loop:
+# Han U+3400-3FFF (its UTF-8 lead byte is shared with CJK punctuation) and the few letters among number
+# forms and CJK symbols (U+2183-2184, U+3031-3035, U+303B-303C), which the reference counts as ``und``.
 _NOT_FAST = re.compile(
-    "[^\x00-\x7f\u00a0-\u00bf\u00d7\u00f7\u2000-\u214f\u2150-\u218f\u2190-\u23ff\u2500-\u27bf"
-    "\u3000-\u3004\u3008-\u303f\uac00-\ud7a3\u1100-\u11ff\u4e00-\u9fff\u3400-\u4dbf"
+    "[^\x00-\x7f\u00a0-\u00bf\u00d7\u00f7\u2000-\u2182\u2185-\u23ff\u2500-\u27bf"
+    "\u3000-\u3004\u3008-\u3030\u3036-\u303a\u303d-\u303f\uac00-\ud7a3\u1100-\u11ff\u4000-\u9fff"
     "\u0400-\u04ff\u0370-\u03ff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
 )
 
 
 def _script_table() -> bytes:
-    """UTF-8 lead byte -> script class of a fast-path character (continuation bytes are deleted)."""
+    """UTF-8 lead byte -> script class of a fast-path character (continuation bytes are deleted).
+
+    ``L`` ASCII letter, ``G`` Greek, ``C`` Cyrillic, ``K`` Hangul, ``H`` Han, space for anything else, so
+    the translated text has one class byte per character, at the character's index.
+    """
     table = bytearray(b" " * 256)
     for b in range(256):
         if chr(b).isascii() and chr(b).isalpha():
@@ -423,86 +429,268 @@ def _script_table() -> bytes:
         elif b == 0xE1 or 0xEA <= b <= 0xED:
             table[b] = ord("K")  # U+1100-11FF jamo, U+AC00-D7A3 syllables
         elif 0xE4 <= b <= 0xE9:
-            table[b] = ord("H")  # U+3400-4DBF, U+4E00-9FFF
+            table[b] = ord("H")  # U+4000-9FFF
     return bytes(table)
 
 
 _SCRIPT_TABLE = _script_table()
 _CONTINUATION = bytes(range(0x80, 0xC0))
 _ONLY_K = bytes(ord("K") if b == ord("K") else ord(" ") for b in range(256))
-_F_LAT = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]+(?:['\u2019\u02bc][A-Za-z]+)*(?![0-9A-Za-z])")
+# Latin view: ASCII letters, digits and the apostrophe kept at their character index, everything else a space.
+_LATIN_VIEW = bytes(b if b < 128 and (chr(b).isalnum() or b == ord("'")) else ord(" ") for b in range(256))
+_F_LAT_B = re.compile(rb"(?<![0-9A-Za-z])[A-Za-z]+(?:'[A-Za-z]+)*(?![0-9A-Za-z])")
+_LAT_TOKEN_B = re.compile(rb"[0-9A-Za-z']+")
+_DIGIT_IN = re.compile(rb"[0-9]")
+_LETTER_DIGIT = bytes(ord("a") if chr(b).isalpha() else ord("0") if chr(b).isdigit() else b for b in range(128))
+_LETTER_DIGIT += bytes(range(128, 256))
+_NO_DIGITS = bytes(ord(" ") if chr(b).isdigit() and b < 128 else b for b in range(256))
+_NEUTRAL_FORMS_B = frozenset(w.encode() for w in _NEUTRAL_FORMS)
 _F_KO = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
 _F_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _F_CYR = re.compile(r"[\u0400-\u04ff]+(?:['\u2019\u02bc][\u0400-\u04ff]+)*")
 _F_EL = re.compile(r"[\u0370-\u03ff]{2,}")
 _F_UK = re.compile("[іїєґІЇЄҐ]")
 _F_RU = re.compile("[ыэъёЫЭЪЁ]")
+_SENTENCE = re.compile(r"[^.!?;\n\u3002\uff01\uff1f\uff1b]+")  # the complement of the ``brk`` token
+_NEUTRAL_CYRILLIC_LOW = frozenset(w.lower() for w in NEUTRAL_CYRILLIC)
 _CLASS_OF = {"en": "lat", "ko": "ko", "zh": "han", "uk": "cyr", "ru": "cyr", "el": "el"}
 
 
-def _count(cls: str, text: str) -> int:
-    if cls == "lat":
-        words = _F_LAT.findall(text)
-        return len(words) - sum(map(_NEUTRAL_FORMS.__contains__, words))
-    if cls == "cyr":
-        words = _F_CYR.findall(text)
-        return len(words) - sum(map(NEUTRAL_CYRILLIC.__contains__, words))
-    return len({"ko": _F_KO, "han": _F_HAN, "cyr": _F_CYR, "el": _F_EL}[cls].findall(text))
+def _latin_words(view: bytes) -> list[bytes]:
+    """Latin words of a Latin view in order, neutral forms included (the ``_F_LAT`` words).
+
+    A token of letters is a word, a token with a digit is a number (neutral), a token with an apostrophe
+    is split as ``_F_LAT`` splits it (its neighbours are not letters, digits or apostrophes).
+    """
+    tokens = view.split()
+    if b"'" not in view:
+        return [t for t in tokens if t.isalpha()]
+    words: list[bytes] = []
+    for t in tokens:
+        if t.isalpha():
+            words.append(t)
+        elif b"'" in t:
+            words += _F_LAT_B.findall(t)
+    return words
 
 
-def _first(cls: str, text: str) -> int:
-    if cls == "lat":
-        return next(m.start() for m in _F_LAT.finditer(text) if _latin_counted(m.group()))
-    if cls == "cyr":
-        return next(m.start() for m in _F_CYR.finditer(text) if m.group() not in NEUTRAL_CYRILLIC)
-    return {"ko": _F_KO, "han": _F_HAN, "cyr": _F_CYR, "el": _F_EL}[cls].search(text).start()
+def _latin_count(view: bytes) -> int:
+    """Counted Latin words of a Latin view (or of a view without digits, see :func:`_latin_view`)."""
+    if b"'" not in view and not _DIGIT_IN.search(view):  # every token is a word
+        tokens = view.split()
+        return len(tokens) - sum(map(_NEUTRAL_FORMS_B.__contains__, tokens))
+    words = _latin_words(view)
+    return len(words) - sum(map(_NEUTRAL_FORMS_B.__contains__, words))
+
+
+def _latin_view(encoded: bytes) -> bytes:
+    """Latin view of UTF-8 text; digits are blanked too when no digit touches a letter (numbers are neutral
+    tokens either way, and then fewer tokens remain)."""
+    view = encoded.translate(_LATIN_VIEW, _CONTINUATION)
+    classes = view.translate(_LETTER_DIGIT)
+    if b"a0" in classes or b"0a" in classes:
+        return view
+    return view.translate(_NO_DIGITS)
+
+
+def _latin_first(view: bytes) -> int:
+    """Character index of the first counted Latin word (there is one)."""
+    for m in _LAT_TOKEN_B.finditer(view):
+        t = m.group()
+        if t.isalpha():
+            if t not in _NEUTRAL_FORMS_B:
+                return m.start()
+        elif b"'" in t:
+            for w in _F_LAT_B.finditer(t):
+                if w.group() not in _NEUTRAL_FORMS_B:
+                    return m.start() + w.start()
+    raise AssertionError("no counted Latin word")
+
+
+def _cyr_words(text: str, start: int = 0, end: int | None = None) -> list[str]:
+    """Counted Cyrillic words of ``text[start:end]`` (neutral unit words dropped)."""
+    words = _F_CYR.findall(text, start, len(text) if end is None else end)
+    if not NEUTRAL_CYRILLIC.isdisjoint(words):
+        words = [w for w in words if w not in NEUTRAL_CYRILLIC]
+    return words
+
+
+def _cyr_first(text: str, start: int = 0, end: int | None = None) -> int:
+    """Character index of the first counted Cyrillic word of ``text[start:end]`` (there is one)."""
+    for m in _F_CYR.finditer(text, start, len(text) if end is None else end):
+        if m.group() not in NEUTRAL_CYRILLIC:
+            return m.start()
+    raise AssertionError("no counted Cyrillic word")
+
+
+def _word_evidence(word: str) -> str:
+    """Initial uk/ru label of one Cyrillic word (``cyr`` when it has no evidence), as in :func:`_labels`."""
+    chars = set(word)
+    if chars & _UK_ONLY:
+        return "uk" if not chars & _RU_ONLY else "cyr"
+    if chars & _RU_ONLY:
+        return "ru"
+    low = word.lower()
+    return "uk" if low in UK_WORDS else "ru" if low in RU_WORDS else "cyr"
+
+
+# A run of Cyrillic words with one label: (start, end, label, n_words, first_word_index). ``start:end`` is a
+# sentence (or one word); the run's words are the counted Cyrillic words in it.
+_Run = tuple[int, int, str, int, int]
+
+
+def _cyrillic_runs(text: str, scripts: bytes) -> list[_Run] | None:
+    """Cyrillic words labelled uk/ru sentence by sentence, with the rules of :func:`_resolve_cyrillic`.
+
+    A sentence whose words carry evidence for one side only is one run; a sentence with evidence for both
+    sides is one run per word; a sentence without evidence follows the document, else fastText. ``None``
+    when a word has letters of both languages (left to the token-level path).
+    """
+    sentences: list[tuple[int, int, list[str], str]] = []  # (start, end, words, sentence label or "")
+    doc_uk = doc_ru = False
+    for m in _SENTENCE.finditer(text):
+        a, b = m.span()
+        if scripts.find(b"C", a, b) < 0:
+            continue
+        words = _cyr_words(text, a, b)
+        if not words:
+            continue
+        uk_letter = _F_UK.search(text, a, b) is not None
+        ru_letter = _F_RU.search(text, a, b) is not None
+        low = None
+        if not (uk_letter and ru_letter):
+            low = [w.lower() for w in words]
+        has_uk = uk_letter or not UK_WORDS.isdisjoint(low)
+        has_ru = ru_letter or not RU_WORDS.isdisjoint(low)
+        doc_uk |= has_uk
+        doc_ru |= has_ru
+        label = "" if has_uk == has_ru else "uk" if has_uk else "ru"
+        if has_uk and has_ru:
+            label = "mixed"
+        sentences.append((a, b, words, label))
+    runs: list[_Run] = []
+    for a, b, words, label in sentences:
+        if label == "mixed":  # word by word; words without evidence follow fastText on the sentence
+            code = None
+            for m in _F_CYR.finditer(text, a, b):
+                w = m.group()
+                if w in NEUTRAL_CYRILLIC:
+                    continue
+                lab = _word_evidence(w)
+                if lab == "cyr":
+                    if set(w) & _UK_ONLY:
+                        return None  # letters of both languages in one word
+                    code = code or _uk_or_ru(" ".join(words))
+                    lab = code
+                runs.append((m.start(), m.end(), lab, 1, m.start()))
+            continue
+        if not label:
+            label = ("uk" if doc_uk else "ru") if doc_uk != doc_ru else _uk_or_ru(" ".join(words))
+        runs.append((a, b, label, len(words), _cyr_first(text, a, b)))
+    return runs
+
+
+def _runs_before(runs: list[_Run], label: str, text: str, pos: int) -> int:
+    """Counted Cyrillic words labelled ``label`` that start before character ``pos``."""
+    n = 0
+    for a, b, lab, k, first in runs:
+        if first >= pos:
+            break
+        if lab == label:
+            n += k if b <= pos else len(_cyr_words(text, a, pos))
+    return n
 
 
 def _fast(text: str, target: str) -> Composition | None:
-    """Exact composition of prepared ``text`` when labels follow from scripts alone, else ``None``.
+    """Exact composition of prepared ``text`` without the token loop, or ``None`` (token-level path needed).
 
     Applies when the text has only fast-path characters (no kana, no non-ASCII Latin, no other script)
-    and its Cyrillic words (if any) carry Ukrainian evidence only or Russian evidence only, so that every
-    Cyrillic word gets the same label under the rules of :func:`_resolve_cyrillic`.
+    and no Cyrillic word has letters of both Ukrainian and Russian. Every other script gives one label per
+    script; Cyrillic words get one label for the whole text when its evidence is one-sided, else a label per
+    sentence (:func:`_cyrillic_runs`), exactly as :func:`_resolve_cyrillic` decides.
     """
     if _NOT_FAST.search(text):
         return None
-    # one byte per character naming its script: counts and presence checks without regex passes
-    scripts = text.encode("utf-8").translate(_SCRIPT_TABLE, _CONTINUATION)
+    # one byte per character naming its script: counts and positions without regex passes
+    encoded = (text.replace("\u2019", "'") if "\u2019" in text else text).encode("utf-8")
+    scripts = encoded.translate(_SCRIPT_TABLE, _CONTINUATION)
     label = {"lat": "en", "ko": "ko", "han": "zh", "el": "el"}
-    counts = {
-        "lat": _count("lat", text) if b"L" in scripts else 0,
-        "ko": len(scripts.translate(_ONLY_K).split()) if b"K" in scripts else 0,  # runs of Hangul
-        "han": scripts.count(b"H"),
-    }
-    cyr_words = _F_CYR.findall(text) if b"C" in scripts else []
-    if cyr_words and not NEUTRAL_CYRILLIC.isdisjoint(cyr_words):
-        cyr_words = [w for w in cyr_words if w not in NEUTRAL_CYRILLIC]
-    if cyr_words:
-        lowered = set(map(str.lower, cyr_words))
-        has_uk = bool(_F_UK.search(text)) or not UK_WORDS.isdisjoint(lowered)
-        has_ru = bool(_F_RU.search(text)) or not RU_WORDS.isdisjoint(lowered)
-        if has_uk == has_ru:
-            return None  # evidence for both or neither: sentence-level resolution / fastText needed
-        counts["cyr"] = len(cyr_words)
-        label["cyr"] = "uk" if has_uk else "ru"
-    counts["el"] = len(_F_EL.findall(text)) if b"G" in scripts else 0
+    counts: dict[str, int] = {}
+    latin = hangul = None
+    runs: list[_Run] | None = None
+    if b"L" in scripts:
+        latin = _latin_view(encoded)
+        counts["lat"] = _latin_count(latin)
+    if b"K" in scripts:
+        hangul = b" " + scripts.translate(_ONLY_K)
+        counts["ko"] = hangul.count(b" K")  # runs of Hangul
+    if b"H" in scripts:
+        counts["han"] = scripts.count(b"H")
+    if b"G" in scripts:
+        counts["el"] = len(_F_EL.findall(text))
+    if b"C" in scripts:
+        words = _cyr_words(text)
+        if words:
+            uk_letter, ru_letter = _F_UK.search(text) is not None, _F_RU.search(text) is not None
+            has_uk = has_ru = True
+            if not (uk_letter and ru_letter):
+                low_words = " ".join(words).lower().split()
+                has_uk = uk_letter or not UK_WORDS.isdisjoint(low_words)
+                has_ru = ru_letter or not RU_WORDS.isdisjoint(low_words)
+            if has_uk != has_ru:
+                counts["cyr"] = len(words)
+                label["cyr"] = "uk" if has_uk else "ru"
+            else:
+                runs = _cyrillic_runs(text, scripts)
+                if runs is None:
+                    return None
+                for _a, _b, lab, k, _first in runs:
+                    counts[lab] = counts.get(lab, 0) + k
+                    label[lab] = lab
+    counts = {c: k for c, k in counts.items() if k}
     n = sum(counts.values())
     if n == 0:
         return EMPTY
-    target_cls = next((c for c, lab in label.items() if lab == target and counts.get(c)), None)
+
+    def first_of(cls: str) -> int:
+        if cls == "lat":
+            return _latin_first(latin)
+        if cls == "ko":
+            return hangul.find(b"K") - 1
+        if cls == "han":
+            return scripts.find(b"H")
+        if cls == "el":
+            return _F_EL.search(text).start()
+        if cls == "cyr":
+            return _cyr_first(text)
+        return next(first for _a, _b, lab, _k, first in runs if lab == cls)
+
+    def count_before(cls: str, pos: int) -> int:
+        if cls == "lat":
+            return _latin_count(latin[:pos])
+        if cls == "ko":
+            return hangul.count(b" K", 0, pos + 1)
+        if cls == "han":
+            return scripts.count(b"H", 0, pos)
+        if cls == "el":
+            return len(_F_EL.findall(text, 0, pos))
+        if cls == "cyr":
+            return len(_cyr_words(text, 0, pos))
+        return _runs_before(runs, cls, text, pos)
+
+    target_cls = next((c for c in counts if label[c] == target), None)
     n_target = counts[target_cls] if target_cls else 0
-    n_en = counts["lat"] if target != "en" else 0
-    others = {c: k for c, k in counts.items() if k and c != target_cls}
-    firsts = {c: _first(c, text) for c in others}
-    other_counts = {c: k for c, k in others.items() if label[c] != "en"}
+    n_en = counts.get("lat", 0) if target != "en" else 0
+    others = [c for c in counts if c != target_cls]
+    firsts = {c: first_of(c) for c in others}
+    other_counts = {c: counts[c] for c in others if label[c] != "en"}
     other_lang = None
     if other_counts:
         best = max(other_counts.values())
         other_lang = label[min((firsts[c], c) for c, k in other_counts.items() if k == best)[1]]
     first = None
     if firsts:
-        first = _count(target_cls, text[: min(firsts.values())]) if target_cls else 0
+        first = count_before(target_cls, min(firsts.values())) if target_cls else 0
     n_other = n - n_target - n_en
     return Composition(
         target_share=n_target / n,

@@ -121,18 +121,20 @@ fi
 rm -f "$tmp_conf"
 
 # 4. Daemons.
-running() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# running PIDFILE NAME: the pid file names a live process called NAME (a stale file from an earlier boot may
+# name an unrelated process).
+running() { [[ -f "$1" ]] && [[ "$(ps -p "$(cat "$1")" -o comm= 2>/dev/null)" == "$2" ]]; }
 if ((restart)); then
-    for pidfile in /run/slurmd.pid /run/slurmctld.pid; do
-        if running "$pidfile"; then kill "$(cat "$pidfile")"; sleep 1; fi
+    for daemon in slurmd slurmctld; do
+        if running "/run/$daemon.pid" "$daemon"; then kill "$(cat "/run/$daemon.pid")"; sleep 1; fi
     done
 fi
-if ! running /run/slurmctld.pid; then
+if ! running /run/slurmctld.pid slurmctld; then
     log "starting slurmctld"
     slurmctld -f "$CONF"
 fi
 for _ in $(seq 1 30); do scontrol ping 2>/dev/null | grep -q UP && break; sleep 1; done
-if ! running /run/slurmd.pid; then
+if ! running /run/slurmd.pid slurmd; then
     log "starting slurmd on $NODE (CPUs=2, RealMemory=$real_mem)"
     slurmd -f "$CONF"
 fi
