@@ -94,7 +94,7 @@ def write_eval(eval_dir: Path, lang: str, seed: int, checkpoint: str, rng: np.ra
     """eval parquet (greedy + 4 sampled per item) and the matching json summary."""
     stage = {"base": "pretrain", "sft": "sft"}.get(checkpoint, checkpoint.split("_", 1)[0])
     arm = checkpoint.split("_", 1)[1] if "_" in checkpoint else None
-    run_id = f"{lang}/seed{seed}/eval/{checkpoint}"
+    run_id = f"{lang}/seed{seed}/{checkpoint}/eval/test"  # eval/{split}/{checkpoint}.* layout
     rows: dict[str, list[Any]] = {}
     summary = []
     for decoding, temperature, n_samples in (("greedy", 0.0, 1), ("sampled", 1.0, 4)):
@@ -160,7 +160,7 @@ def build_tree(root: Path, total_rows: int, n_runs: int) -> None:
                 seed_dir / checkpoint / "run.json",
                 _run_meta(f"{lang}/seed{seed}/{checkpoint}", stage, None, lang, seed),
             )
-            write_eval(seed_dir / "eval", lang, seed, checkpoint, rng)
+            write_eval(seed_dir / "eval" / "test", lang, seed, checkpoint, rng)
         run_dir = seed_dir / f"grpo_{arm}"
         run_dir.mkdir(parents=True, exist_ok=True)
         write_json(run_dir / "run.json", _run_meta(f"{lang}/seed{seed}/grpo_{arm}", "grpo", arm, lang, seed))
@@ -172,7 +172,7 @@ def build_tree(root: Path, total_rows: int, n_runs: int) -> None:
             rng,
             drift=0.8 if arm == "acc" else 0.1,
         )
-        write_eval(seed_dir / "eval", lang, seed, f"grpo_{arm}", rng)
+        write_eval(seed_dir / "eval" / "test", lang, seed, f"grpo_{arm}", rng)
 
 
 def first_and_best(fn: Callable[[], Any], repeat: int = 5) -> tuple[float, float]:

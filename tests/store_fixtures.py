@@ -10,7 +10,9 @@ Numbers are chosen so the expected view values can be worked out by hand:
   are in the target language (``target_share`` 1.0, else 0.1); greedy (temperature None, 1 sample)
   and sampled (temperature 1.0, 2 samples) use the same pattern. See :data:`EVAL_SPEC`. A fifth item
   has ``gold_ok = False`` (unparseable gold answer) and must not count anywhere, like in
-  ``pipeline.evaluate.summarise``. Eval run ids are ``{lang}/seed{seed}/{checkpoint}/eval``.
+  ``pipeline.evaluate.summarise``. Eval run ids are ``{lang}/seed{seed}/{checkpoint}/eval/{split}``.
+  On any split other than ``test`` both counts are one lower (floored at 0; :func:`eval_counts`), so a view
+  that mixed two splits would give numbers that match neither.
 """
 
 from __future__ import annotations
@@ -53,14 +55,22 @@ EVAL_SPEC: dict[tuple[str, int], tuple[int, int]] = {
 }
 
 
-def eval_accuracy(checkpoint: str, seed: int) -> float:
+def eval_counts(checkpoint: str, seed: int, split: str = "test") -> tuple[int, int]:
+    """(k_correct, k_target) of a fixture checkpoint on ``split``."""
+    k_correct, k_target = EVAL_SPEC[(checkpoint, seed)]
+    if split != "test":
+        k_correct, k_target = max(k_correct - 1, 0), max(k_target - 1, 0)
+    return k_correct, k_target
+
+
+def eval_accuracy(checkpoint: str, seed: int, split: str = "test") -> float:
     """Expected accuracy of a fixture checkpoint."""
-    return EVAL_SPEC[(checkpoint, seed)][0] / ITEMS
+    return eval_counts(checkpoint, seed, split)[0] / ITEMS
 
 
-def eval_target_wr(checkpoint: str, seed: int) -> float:
+def eval_target_wr(checkpoint: str, seed: int, split: str = "test") -> float:
     """Expected target word ratio of a fixture checkpoint."""
-    k_target = EVAL_SPEC[(checkpoint, seed)][1]
+    k_target = eval_counts(checkpoint, seed, split)[1]
     return (k_target + NON_TARGET_SHARE * (ITEMS - k_target)) / ITEMS
 
 
@@ -76,12 +86,14 @@ def drift_correct(arm: str, step: int) -> int:
     return min(PER_STEP, 1 + step) if arm == "acc" else 1 + step // 2
 
 
-def _run_meta(lang: str, seed: int, checkpoint: str, stage: str, arm: str | None, parent: str | None) -> dict:
+def _run_meta(
+    lang: str, seed: int, checkpoint: str, stage: str, arm: str | None, parent: str | None, split: str = ""
+) -> dict:
     lc_weight = LC_WEIGHTS.get(arm or "", 0.0)
     params = {"learning_rate": 2e-4, "max_steps": len(STEPS), "seed": seed, "checkpoint": checkpoint}
     return {
-        # eval runs are named like workflow/scripts/evaluate.py does: "<checkpoint run>/eval"
-        "run_id": f"{lang}/seed{seed}/{checkpoint}" + ("/eval" if stage == "eval" else ""),
+        # eval runs are named like workflow/scripts/evaluate.py does: "<checkpoint run>/eval/<split>"
+        "run_id": f"{lang}/seed{seed}/{checkpoint}" + (f"/eval/{split}" if stage == "eval" else ""),
         "stage": stage,
         "arm": arm,
         "lang": lang,
@@ -187,12 +199,12 @@ def write_rollouts(run_dir: Path, run_id: str, arm: str, seed: int) -> int:
     return len(cols["run_id"])
 
 
-def write_eval(root: Path, lang: str, seed: int, checkpoint: str) -> int:
-    """eval/{checkpoint}.parquet + .json for one checkpoint; returns sample rows."""
-    k_correct, k_target = EVAL_SPEC[(checkpoint, seed)]
+def write_eval(root: Path, lang: str, seed: int, checkpoint: str, split: str = "test") -> int:
+    """eval/{split}/{checkpoint}.parquet + .json for one checkpoint; returns sample rows."""
+    k_correct, k_target = eval_counts(checkpoint, seed, split)
     stage = {"base": "pretrain", "sft": "sft"}.get(checkpoint, checkpoint.split("_", 1)[0])
     arm = checkpoint.split("_", 1)[1] if stage in ("grpo", "recovery") else None
-    meta = _run_meta(lang, seed, checkpoint, "eval", arm, f"{lang}/seed{seed}/{checkpoint}")
+    meta = _run_meta(lang, seed, checkpoint, "eval", arm, f"{lang}/seed{seed}/{checkpoint}", split)
     rows = []
     summary = []
     for decoding, temperature, n_samples in (("greedy", None, 1), ("sampled", 1.0, 2)):
@@ -208,11 +220,11 @@ def write_eval(root: Path, lang: str, seed: int, checkpoint: str) -> int:
                         "arm": arm,
                         "lang": lang,
                         "seed": seed,
-                        "split": "test",
+                        "split": split,
                         "decoding": decoding,
                         "temperature": temperature,
                         "sample_idx": sample_idx,
-                        "item_id": f"gsm8k-test-{i:05d}",
+                        "item_id": f"{split}-{i:05d}",
                         "completion": "...",
                         "pred_answer": str(i if correct else -1),
                         "gold_answer": str(i),
@@ -233,19 +245,25 @@ def write_eval(root: Path, lang: str, seed: int, checkpoint: str) -> int:
                 "decoding": decoding,
                 "temperature": temperature,
                 "n": ITEMS * n_samples,
-                "accuracy": eval_accuracy(checkpoint, seed),
-                "target_wr": eval_target_wr(checkpoint, seed),
-                "en_wr": 1.0 - eval_target_wr(checkpoint, seed),
+                "accuracy": eval_accuracy(checkpoint, seed, split),
+                "target_wr": eval_target_wr(checkpoint, seed, split),
+                "en_wr": 1.0 - eval_target_wr(checkpoint, seed, split),
                 "other_wr": 0.0,
                 "n_gold_skipped": n_samples,
             }
         )
-    eval_dir = root / lang / f"seed{seed}" / "eval"
+    eval_dir = root / lang / f"seed{seed}" / "eval" / split
     eval_dir.mkdir(parents=True, exist_ok=True)
     pq.write_table(pa.Table.from_pylist(rows), eval_dir / f"{checkpoint}.parquet")
     write_json(
         eval_dir / f"{checkpoint}.json",
-        meta | {"checkpoint_run_id": meta["parent_run_id"], "checkpoint_stage": stage, "summary": summary},
+        meta
+        | {
+            "checkpoint_run_id": meta["parent_run_id"],
+            "checkpoint_stage": stage,
+            "split": split,
+            "summary": summary,
+        },
     )
     return len(rows)
 
@@ -315,14 +333,17 @@ def add_arm(
     langs: tuple[str, ...] = ("ko",),
     seeds: tuple[int, ...] = (0, 1, 2),
     recovery: bool = False,
+    eval_splits: tuple[str, ...] = ("test",),
 ) -> None:
-    """Write every artifact of one GRPO arm (training run, rollouts, eval; optionally its recovery)."""
+    """Write every artifact of one GRPO arm (training run, rollouts, eval on each split; optionally its
+    recovery)."""
     checkpoints = [f"grpo_{arm}"] + ([f"recovery_{arm}"] if recovery else [])
     for lang in langs:
         for seed in seeds:
             for checkpoint in checkpoints:
                 write_training_run(root, lang, seed, checkpoint)
-                write_eval(root, lang, seed, checkpoint)
+                for split in eval_splits:
+                    write_eval(root, lang, seed, checkpoint, split)
 
 
 def build_results_tree(
@@ -332,19 +353,22 @@ def build_results_tree(
     seeds: tuple[int, ...] = (0, 1, 2),
     arms: tuple[str, ...] = ("acc", "acc_lc"),
     recovery_arms: tuple[str, ...] = ("acc",),
+    eval_splits: tuple[str, ...] = ("test",),
 ) -> Path:
-    """A results/ tree: translation QC, base, sft, GRPO arms, recovery and eval for every lang/seed."""
+    """A results/ tree: translation QC, base, sft, GRPO arms, recovery and eval (on every split of
+    ``eval_splits``) for every lang/seed."""
     write_jsonl(root / "data" / "source" / "train.jsonl", [{"id": "gsm8k-train-00000", "lang": "en"}])
     for lang in langs:
         write_translation(root, lang)
         for seed in seeds:
             for checkpoint in ("base", "sft"):
                 write_training_run(root, lang, seed, checkpoint)
-                write_eval(root, lang, seed, checkpoint)
+                for split in eval_splits:
+                    write_eval(root, lang, seed, checkpoint, split)
             (root / lang / f"seed{seed}" / "base" / "tokenizer.json").write_text("{}\n")
             (root / lang / f"seed{seed}" / "base" / "corpus.jsonl").write_text("{}\n")
     for arm in arms:
-        add_arm(root, arm, langs=langs, seeds=seeds, recovery=arm in recovery_arms)
+        add_arm(root, arm, langs=langs, seeds=seeds, recovery=arm in recovery_arms, eval_splits=eval_splits)
     return root
 
 

@@ -97,6 +97,7 @@ def test_irreversibility_stages_per_arm(db: Path, tmp_path: Path) -> None:
     data = plot_irreversibility(db, png, pdf)
     _assert_written(png, pdf)
     assert set(data["decoding"]) == {"greedy"}  # default when greedy was evaluated
+    assert set(data["split"]) == {"test"}  # the only eval split in the store
     wr = _series(data, lang="ko", arm="acc", metric="target_wr")
     assert wr["stage"].tolist() == ["base", "sft", "grpo", "recovery"]
     expected = [
@@ -177,3 +178,44 @@ def test_cli_all_and_single_with_data_csv(
     assert pd.read_csv(csv)["arm"].tolist() == ["acc", "acc_lc", "rand"]
     assert figures.main(["drift", str(tmp_path / "none.duckdb"), "a.png", "b.pdf"]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def db_two_splits(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """ko, seeds 0-2, arms acc / acc_lc, evaluated on ``test`` and ``math500`` (different numbers)."""
+    root = tmp_path_factory.mktemp("figs2")
+    results = build_results_tree(root / "results", eval_splits=("test", "math500"))
+    ingest(results, root / "collapse.duckdb")
+    return root / "collapse.duckdb"
+
+
+def test_eval_figures_show_one_chosen_split(db_two_splits: Path, tmp_path: Path) -> None:
+    for split in ("test", "math500"):
+        irr = plot_irreversibility(db_two_splits, tmp_path / "i.png", tmp_path / "i.pdf", split=split)
+        assert set(irr["split"]) == {split}
+        wr = _series(irr, arm="acc", metric="accuracy")["mean"].tolist()
+        assert wr == pytest.approx(
+            [sum(eval_accuracy(c, s, split) for s in range(3)) / 3 for c in ("base", "sft", "grpo_acc", "recovery_acc")]
+        )
+        trade = plot_tradeoff(db_two_splits, tmp_path / "t.png", tmp_path / "t.pdf", split=split)
+        assert set(trade["split"]) == {split} and set(trade["n_seeds"]) == {3}
+        acc = trade.set_index("arm").loc["acc"]
+        assert acc["accuracy"] == pytest.approx(sum(eval_accuracy("grpo_acc", s, split) for s in range(3)) / 3)
+        assert acc["target_wr"] == pytest.approx(sum(eval_target_wr("grpo_acc", s, split) for s in range(3)) / 3)
+    _assert_written(tmp_path / "t.png", tmp_path / "t.pdf")
+
+
+def test_several_splits_and_none_chosen_is_an_error_not_a_mix(db_two_splits: Path, tmp_path: Path) -> None:
+    for plot, view in ((plot_irreversibility, "v_irreversibility"), (plot_tradeoff, "v_tradeoff")):
+        several = rf"{view} holds evaluations on several splits \['math500', 'test'\]; choose one"
+        with pytest.raises(FigureOptionError, match=several):
+            plot(db_two_splits, tmp_path / "x.png", tmp_path / "x.pdf")
+        with pytest.raises(FigureOptionError, match=r"split 'dev' not in .*available: \['math500', 'test'\]"):
+            plot(db_two_splits, tmp_path / "x.png", tmp_path / "x.pdf", split="dev")
+    assert not (tmp_path / "x.png").exists()
+    drift = plot_drift(db_two_splits, tmp_path / "d.png", tmp_path / "d.pdf", split="math500")  # not an eval figure
+    assert len(drift) == 2 * 3 * 5
+    assert figures.main(["tradeoff", str(db_two_splits), str(tmp_path / "t.png"), str(tmp_path / "t.pdf")]) == 1
+    assert figures.main(
+        ["tradeoff", str(db_two_splits), str(tmp_path / "t.png"), str(tmp_path / "t.pdf"), "--split", "math500"]
+    ) == 0

@@ -22,7 +22,6 @@ SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 PAPER = sorted((ROOT / "config").glob("paper_*.yaml"))
 MODELS = sorted((ROOT / "config" / "models").glob("*.yaml"))
 SWEEPS = sorted((ROOT / "config" / "sweeps").glob("*.yaml"))
-EVALS = sorted((ROOT / "config").glob("eval_*.yaml"))
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile")]
 HUB_IDS = {"Qwen/Qwen2.5-1.5B-Instruct", "meta-llama/Llama-3.2-3B-Instruct", "allenai/OLMo-2-0425-1B-Instruct"}
 
@@ -55,7 +54,7 @@ def test_paper_configs_exist_for_both_datasets_and_all_models():
 
 
 @pytest.mark.parametrize("paper", PAPER, ids=lambda p: p.stem)
-@pytest.mark.parametrize("overlay", [None, *MODELS, *SWEEPS, *EVALS], ids=lambda p: p.stem if p else "alone")
+@pytest.mark.parametrize("overlay", [None, *MODELS, *SWEEPS], ids=lambda p: p.stem if p else "alone")
 def test_paper_config_and_overlays_pass_the_schema(paper, overlay):
     cfg = merged(paper, *([overlay] if overlay else []))
     validate(cfg, str(SCHEMA))
@@ -73,11 +72,15 @@ def test_paper_config_and_overlays_pass_the_schema(paper, overlay):
     sft_split = cfg["data"]["splits"][cfg["data"]["sft_split"]]
     assert sft_split["source"] in ("gsm8k", "math500"), "SFT needs reference solutions"
     assert cfg["resources"]["grpo"]["gpu"] == 1
+    # every checkpoint on translated GSM8K test and MATH500 in the same run (no eval overlay, no retraining)
+    assert cfg["eval"]["splits"] == ["test", "math500"] and "split" not in cfg["eval"]
+    assert cfg["data"]["splits"]["math500"]["source"] == "math500"
+    assert cfg["data"]["splits"]["test"]["source"] == "gsm8k" and cfg["figures"]["split"] == "test"
 
 
 @pytest.mark.parametrize("configs", [
     ["config/paper_gsm8k.yaml"],
-    ["config/paper_simplerl.yaml", "config/models/olmo2_1b.yaml", "config/eval_math500.yaml"],
+    ["config/paper_simplerl.yaml", "config/models/olmo2_1b.yaml"],
     ["config/paper_gsm8k.yaml", "config/models/llama3.2_3b.yaml", "config/sweeps/lc_temperature.yaml"],
 ], ids=["gsm8k", "simplerl_olmo", "gsm8k_llama_sweep"])
 def test_paper_configs_dry_run_without_hub_access(tmp_path, configs):
@@ -91,6 +94,10 @@ def test_paper_configs_dry_run_without_hub_access(tmp_path, configs):
     n_runs = len(cfg["languages"]) * len(cfg["seeds"])
     stats = dict(re.findall(r"^(\w+)\s+(\d+)$", out.split("Job stats")[1].split("total")[0], re.M))
     assert int(stats["grpo"]) == n_runs * n_arms
+    n_checkpoints = 1 + cfg["sft"]["enabled"] + n_arms + len(cfg["recovery"]["arms"])
+    assert int(stats["evaluate"]) == n_runs * n_checkpoints * len(cfg["eval"]["splits"])
+    assert int(stats["translate"]) == len(cfg["languages"]) * len(cfg["data"]["splits"])
+    assert "results/zh/seed0/eval/math500/grpo_acc.json" in out and "results/zh/seed0/eval/test/base.json" in out
     assert "gpu=1" in out and "slurm_partition=gpu" in out
 
 

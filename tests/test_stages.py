@@ -112,7 +112,7 @@ def test_grpo_logs_every_rollout_with_reward_components(lab, sft_dir):
 
 
 def test_evaluation_scores_greedy_and_sampled(lab, sft_dir):
-    info = RunInfo("ko/seed0/sft/eval", "eval", "ko", 0, {}, parent_run_id="ko/seed0/sft",
+    info = RunInfo("ko/seed0/sft/eval/test", "eval", "ko", 0, {}, parent_run_id="ko/seed0/sft",
                    extra={"checkpoint_stage": "sft"})
     cfg = {"split": "test", "n_items": 5, "greedy": True, "temperatures": [1.0], "samples": 3,
            "max_new_tokens": 24, "batch_size": 4, "last_number_fallback": False, "dtype": "float32"}
@@ -121,6 +121,7 @@ def test_evaluation_scores_greedy_and_sampled(lab, sft_dir):
     rows = pd.read_parquet(lab / "e.parquet")
     assert len(rows) == 5 * 1 + 5 * 3
     assert set(rows["decoding"]) == {"greedy", "sampled"} and set(rows["stage"]) == {"sft"}
+    assert set(rows["split"]) == {"test"} and set(rows["run_id"]) == {"ko/seed0/sft/eval/test"}
     assert {s["decoding"]: s["n"] for s in summary} == {"greedy": 5, "sampled": 15}
     sampled = rows[rows["decoding"] == "sampled"]
     got = next(s for s in summary if s["decoding"] == "sampled")
@@ -128,3 +129,8 @@ def test_evaluation_scores_greedy_and_sampled(lab, sft_dir):
     assert math.isclose(got["target_wr"], sampled["target_share"].mean())
     meta = json.loads((lab / "e.json").read_text())
     assert meta["checkpoint_run_id"] == "ko/seed0/sft" and meta["summary"] == summary
+    assert meta["split"] == "test" and meta["params"]["split"] == "test"
+    no_split = {k: v for k, v in cfg.items() if k != "split"}
+    with pytest.raises(ValueError, match="'split'.*is required"):
+        run_evaluation(str(sft_dir / "model"), lab / "ko_test.jsonl", lab / "x.parquet", lab / "x.json",
+                       info, "ko/seed0/sft", no_split, PROMPT)

@@ -22,8 +22,15 @@ from store_fixtures import (
 )
 
 from pipeline.jsonl import read_json, write_json
-from pipeline.store import IngestError, StoreMissingError, connect_readonly, ingest, table_counts
-from pipeline.store_schema import TABLES, VIEWS
+from pipeline.store import (
+    IngestError,
+    StoreMissingError,
+    StoreVersionError,
+    connect_readonly,
+    ingest,
+    table_counts,
+)
+from pipeline.store_schema import SCHEMA_VERSION, TABLES, VIEWS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "store.md"
 FULL_TOTALS = {
@@ -76,19 +83,20 @@ def test_ingest_fills_every_table_and_view(store: Path) -> None:
 def test_runs_rows_for_base_sft_and_eval(store: Path) -> None:
     rows = _rows(
         store,
-        "SELECT run_id, stage, checkpoint, phase, arm, checkpoint_run_id FROM runs "
+        "SELECT run_id, stage, checkpoint, phase, arm, checkpoint_run_id, split FROM runs "
         "WHERE seed = 0 ORDER BY run_id",
     )
     by_id = {r[0]: r[1:] for r in rows}
-    assert by_id["ko/seed0/base"] == ("pretrain", "base", "base", None, None)
-    assert by_id["ko/seed0/sft"] == ("sft", "sft", "sft", None, None)
-    assert by_id["ko/seed0/sft/eval"] == ("eval", "sft", "sft", None, "ko/seed0/sft")
-    assert by_id["ko/seed0/recovery_acc/eval"] == (
+    assert by_id["ko/seed0/base"] == ("pretrain", "base", "base", None, None, None)
+    assert by_id["ko/seed0/sft"] == ("sft", "sft", "sft", None, None, None)
+    assert by_id["ko/seed0/sft/eval/test"] == ("eval", "sft", "sft", None, "ko/seed0/sft", "test")
+    assert by_id["ko/seed0/recovery_acc/eval/test"] == (
         "eval",
         "recovery_acc",
         "recovery",
         "acc",
         "ko/seed0/recovery_acc",
+        "test",
     )
     assert len(rows) == 10
 
@@ -221,7 +229,7 @@ def test_truncated_parquet_names_file_and_leaves_db_unchanged(tmp_path: Path) ->
 
 def test_garbage_parquet_names_file_and_leaves_db_unchanged(tmp_path: Path) -> None:
     def breaker(results: Path) -> Path:
-        bad = results / "ko/seed2/eval/grpo_acc_lc.parquet"
+        bad = results / "ko/seed2/eval/test/grpo_acc_lc.parquet"
         bad.write_bytes(b"PAR1 this is not a parquet file PAR1")
         return bad
 
@@ -230,7 +238,7 @@ def test_garbage_parquet_names_file_and_leaves_db_unchanged(tmp_path: Path) -> N
 
 def test_truncated_json_names_file_and_leaves_db_unchanged(tmp_path: Path) -> None:
     def breaker(results: Path) -> Path:
-        bad = results / "ko/seed0/eval/grpo_acc_lc.json"
+        bad = results / "ko/seed0/eval/test/grpo_acc_lc.json"
         truncate_file(bad)
         return bad
 
@@ -327,13 +335,13 @@ def test_cli_ingest_and_summary(tmp_path: Path) -> None:
     assert read_json(report_path)["artifacts"]["new"] == 55
     summary = subprocess.run([*cmd, "summary", str(db)], capture_output=True, text=True, check=False)
     assert json.loads(summary.stdout)["eval_summary_vs_samples_inconsistent"] == 0
-    truncate_file(results / "ko/seed0/eval/sft.json")
-    (results / "ko/seed0/eval/sft.json").touch()
+    truncate_file(results / "ko/seed0/eval/test/sft.json")
+    (results / "ko/seed0/eval/test/sft.json").touch()
     failed = subprocess.run(
         [*cmd, "ingest", str(results), str(db)], capture_output=True, text=True, check=False
     )
     assert failed.returncode == 1
-    assert "database unchanged" in failed.stderr and "ko/seed0/eval/sft.json" in failed.stderr
+    assert "database unchanged" in failed.stderr and "ko/seed0/eval/test/sft.json" in failed.stderr
 
 
 def test_connect_readonly_missing_file(tmp_path: Path) -> None:
@@ -422,7 +430,7 @@ def test_v_correct_by_language_2x2(store: Path) -> None:
 def test_v_eval_check_agrees_and_catches_a_wrong_summary(store: Path, tmp_path: Path) -> None:
     assert _rows(store, "SELECT count(*), bool_and(consistent) FROM v_eval_check") == [(30, True)]
     results = build_results_tree(tmp_path / "results", arms=("acc",))
-    path = results / "ko/seed0/eval/grpo_acc.json"
+    path = results / "ko/seed0/eval/test/grpo_acc.json"
     obj = read_json(path)
     obj["summary"][0]["accuracy"] = 0.5
     write_json(path, obj)
@@ -431,7 +439,7 @@ def test_v_eval_check_agrees_and_catches_a_wrong_summary(store: Path, tmp_path: 
     assert _rows(
         db,
         "SELECT run_id, decoding, summary_accuracy, samples_accuracy FROM v_eval_check WHERE NOT consistent",
-    ) == [("ko/seed0/grpo_acc/eval", "greedy", 0.5, 0.75)]
+    ) == [("ko/seed0/grpo_acc/eval/test", "greedy", 0.5, 0.75)]
 
 
 def test_translation_tables(store: Path) -> None:
@@ -456,6 +464,12 @@ EXPECTED_EXAMPLES = {
         ("zh", "acc", 0.8333, 0.1443, 0.175, 0.1299, 3),
         ("zh", "acc_lc", 0.5833, 0.1443, 0.925, 0.1299, 3),
     ],
+    "accuracy_by_split": [
+        ("acc", "math500", 0.5833, 0.1, 3),
+        ("acc", "test", 0.8333, 0.175, 3),
+        ("acc_lc", "math500", 0.3333, 0.7, 3),
+        ("acc_lc", "test", 0.5833, 0.925, 3),
+    ],
     "translation_failures_per_language": [("ko", 8, 2, 1, 0.25), ("zh", 3, 1, 1, 0.3333)],
     "irreversibility_ko_acc": [
         ("base", 1.0, 0.25, 3),
@@ -475,7 +489,7 @@ def _doc_examples() -> dict[str, str]:
 def test_docs_example_queries_run_and_give_documented_answers(tmp_path: Path) -> None:
     examples = _doc_examples()
     assert set(EXPECTED_EXAMPLES) | {"correct_but_english", "correct_not_target_cells"} == set(examples)
-    results = build_results_tree(tmp_path / "results", langs=("ko", "zh"))
+    results = build_results_tree(tmp_path / "results", langs=("ko", "zh"), eval_splits=("test", "math500"))
     db = tmp_path / "c.duckdb"
     ingest(results, db)
     with duckdb.connect(str(db), read_only=True) as con:
@@ -484,12 +498,190 @@ def test_docs_example_queries_run_and_give_documented_answers(tmp_path: Path) ->
         assert got[name] == [
             tuple(pytest.approx(v) if isinstance(v, float) else v for v in row) for row in expected
         ], name
-    english = {(r[0], r[1]): r[2:] for r in got["correct_but_english"]}
-    assert len(english) == 60
-    assert english[("ko/seed0/grpo_acc", "greedy")] == (3, 1.0, 0.0, 0.75)
-    assert english[("ko/seed0/grpo_acc", "sampled")] == (6, 1.0, 0.0, 0.75)
-    assert english[("zh/seed0/base", "greedy")] == (0, None, 0.25, 0.0)
+    english = {(r[0], r[1], r[2]): r[3:] for r in got["correct_but_english"]}
+    assert len(english) == 120  # 2 langs x 3 seeds x 5 checkpoints x 2 splits x 2 decodings
+    assert english[("ko/seed0/grpo_acc", "test", "greedy")] == (3, 1.0, 0.0, 0.75)
+    assert english[("ko/seed0/grpo_acc", "test", "sampled")] == (6, 1.0, 0.0, 0.75)
+    assert english[("ko/seed0/grpo_acc", "math500", "greedy")] == (4, 0.5, None, 0.5)
+    assert english[("zh/seed0/base", "test", "greedy")] == (0, None, 0.25, 0.0)
     cells = {(r[0], r[1]): r[2:] for r in got["correct_not_target_cells"]}
     assert len(cells) == 24  # 2 langs x 3 seeds x 2 grpo arms x 2 decodings
     assert cells[("ko/seed0/grpo_acc", "greedy")] == (3, 0.75)
     assert cells[("ko/seed0/grpo_acc_lc", "greedy")] == (0, 0.0)
+
+
+# -- several eval splits ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def two_split_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default fixture tree evaluated on two splits: GSM8K-like ``test`` and ``math500`` (other numbers)."""
+    root = tmp_path_factory.mktemp("store2")
+    results = build_results_tree(root / "results", eval_splits=("test", "math500"))
+    db = root / "collapse.duckdb"
+    ingest(results, db)
+    return db
+
+
+def test_eval_runs_and_summaries_are_per_split(two_split_store: Path) -> None:
+    counts = table_counts(two_split_store)
+    assert counts["runs"] == FULL_TOTALS["runs"] + 15  # 15 more eval runs, training runs unchanged
+    assert counts["eval_summary"] == 2 * FULL_TOTALS["eval_summary"]
+    assert counts["eval_samples"] == 2 * FULL_TOTALS["eval_samples"]
+    assert _rows(
+        two_split_store, "SELECT split, count(*) FROM runs WHERE stage = 'eval' GROUP BY split ORDER BY split"
+    ) == [("math500", 15), ("test", 15)]
+    assert _rows(two_split_store, "SELECT count(*) FROM runs WHERE stage != 'eval' AND split IS NOT NULL") == [
+        (0,)
+    ]
+    assert _rows(
+        two_split_store,
+        "SELECT run_id, split, checkpoint, checkpoint_run_id FROM runs "
+        "WHERE checkpoint_run_id = 'ko/seed1/grpo_acc' ORDER BY run_id",
+    ) == [
+        ("ko/seed1/grpo_acc/eval/math500", "math500", "grpo_acc", "ko/seed1/grpo_acc"),
+        ("ko/seed1/grpo_acc/eval/test", "test", "grpo_acc", "ko/seed1/grpo_acc"),
+    ]
+    assert _rows(
+        two_split_store,
+        "SELECT split, accuracy, target_wr FROM eval_summary "
+        "WHERE checkpoint_run_id = 'ko/seed1/grpo_acc' AND decoding = 'greedy' ORDER BY split",
+    ) == [
+        ("math500", eval_accuracy("grpo_acc", 1, "math500"), pytest.approx(eval_target_wr("grpo_acc", 1, "math500"))),
+        ("test", eval_accuracy("grpo_acc", 1), pytest.approx(eval_target_wr("grpo_acc", 1))),
+    ]
+    assert _rows(two_split_store, "SELECT count(*), bool_and(consistent) FROM v_eval_check") == [(60, True)]
+    assert _rows(
+        two_split_store,
+        "SELECT count(*) FROM eval_samples e JOIN runs r USING (run_id) WHERE e.split IS DISTINCT FROM r.split",
+    ) == [(0,)]
+
+
+def test_views_keep_eval_splits_apart(two_split_store: Path) -> None:
+    trade = _rows(
+        two_split_store,
+        "SELECT split, arm, accuracy, target_wr, n_seeds FROM v_tradeoff WHERE decoding = 'greedy' "
+        "ORDER BY split, arm",
+    )
+    expected = [
+        (split, arm, sum(eval_accuracy(f"grpo_{arm}", s, split) for s in range(3)) / 3,
+         sum(eval_target_wr(f"grpo_{arm}", s, split) for s in range(3)) / 3, 3)
+        for split in ("math500", "test")
+        for arm in ("acc", "acc_lc")
+    ]
+    assert trade == [(sp, arm, pytest.approx(a), pytest.approx(w), n) for sp, arm, a, w, n in expected]
+    assert trade[0][2] != pytest.approx(trade[2][2])  # the splits really differ: mixing them would show
+    irr = _rows(
+        two_split_store,
+        "SELECT split, stage, accuracy, target_wr FROM v_irreversibility "
+        "WHERE lang = 'ko' AND seed = 1 AND arm = 'acc' AND decoding = 'greedy' ORDER BY split, stage_order",
+    )
+    checkpoints = ("base", "sft", "grpo_acc", "recovery_acc")
+    assert irr == [
+        (split, ckpt.split("_")[0], eval_accuracy(ckpt, 1, split), pytest.approx(eval_target_wr(ckpt, 1, split)))
+        for split in ("math500", "test")
+        for ckpt in checkpoints
+    ]
+    assert _rows(
+        two_split_store,
+        "SELECT max(c) FROM (SELECT count(*) AS c FROM v_irreversibility "
+        "GROUP BY lang, seed, split, arm, stage, decoding, temperature)",
+    ) == [(1,)]
+    groups = _rows(
+        two_split_store,
+        "SELECT count(*), sum(share), sum(n) FROM v_correct_by_language "
+        "GROUP BY checkpoint_run_id, split, decoding",
+    )
+    assert len(groups) == 60 and {c for c, _, _ in groups} == {4}
+    assert all(total == pytest.approx(1.0) for _, total, _ in groups) and {n for *_, n in groups} <= {4, 8}
+    cells = _rows(
+        two_split_store,
+        "SELECT split, correct, in_target, n FROM v_correct_by_language "
+        "WHERE checkpoint_run_id = 'ko/seed0/grpo_acc' AND decoding = 'sampled' AND n > 0 ORDER BY split, n, correct",
+    )
+    # test: 3 correct of 4 (1 in target, and that one wrong); math500: 2 correct, none in target
+    assert cells == [
+        ("math500", False, False, 4),
+        ("math500", True, False, 4),
+        ("test", False, True, 2),
+        ("test", True, False, 6),
+    ]
+
+
+def test_adding_an_eval_split_ingests_only_its_files(tmp_path: Path) -> None:
+    results = build_results_tree(tmp_path / "results")
+    db = tmp_path / "c.duckdb"
+    ingest(results, db)
+    build_results_tree(tmp_path / "results2", eval_splits=("math500",))
+    for path in (tmp_path / "results2").glob("*/seed*/eval/math500/*"):
+        target = results / path.relative_to(tmp_path / "results2")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    report = ingest(results, db)
+    assert report["artifacts"]["new"] == 30 and report["artifacts"]["changed"] == 0
+    assert report["inserted"]["runs"] == 15 and report["inserted"]["train_metrics"] == 0
+    assert _rows(db, "SELECT DISTINCT split FROM v_tradeoff ORDER BY 1") == [("math500",), ("test",)]
+
+
+def test_eval_split_in_file_must_match_its_path(tmp_path: Path) -> None:
+    def json_breaker(results: Path) -> Path:
+        bad = results / "ko/seed0/eval/test/grpo_acc_lc.json"
+        write_json(bad, read_json(bad) | {"split": "math500"})
+        return bad
+
+    _break_and_expect_unchanged(tmp_path / "a", json_breaker, "split 'math500' in the file but 'test' in the path")
+
+    def parquet_breaker(results: Path) -> Path:
+        bad = results / "ko/seed1/eval/test/grpo_acc_lc.parquet"
+        table = pq.read_table(bad)
+        idx = table.schema.get_field_index("split")
+        import pyarrow as pa
+
+        pq.write_table(table.set_column(idx, "split", pa.array(["math500"] * table.num_rows)), bad)
+        return bad
+
+    (tmp_path / "b").mkdir()
+    _break_and_expect_unchanged(tmp_path / "b", parquet_breaker, r"split column holds \['math500'\]")
+
+
+def test_eval_samples_without_split_column_take_the_path_split(tmp_path: Path) -> None:
+    results = build_results_tree(tmp_path / "results", arms=("acc",), recovery_arms=())
+    path = results / "ko/seed0/eval/test/sft.parquet"
+    pq.write_table(pq.read_table(path).drop_columns(["split"]), path)
+    db = tmp_path / "c.duckdb"
+    ingest(results, db)
+    assert _rows(db, "SELECT DISTINCT split FROM eval_samples WHERE artifact = 'ko/seed0/eval/test/sft.parquet'") == [
+        ("test",)
+    ]
+
+
+def test_old_layout_eval_files_are_skipped_with_a_note(tmp_path: Path) -> None:
+    results = build_results_tree(tmp_path / "results", arms=("acc",), recovery_arms=())
+    for suffix in ("json", "parquet"):
+        (results / f"ko/seed0/eval/test/sft.{suffix}").rename(results / f"ko/seed0/eval/sft.{suffix}")
+    report = ingest(results, tmp_path / "c.duckdb")
+    assert report["skipped_paths"] == ["ko/seed0/eval/sft.json", "ko/seed0/eval/sft.parquet"]
+    assert report["artifacts"]["skipped"] == 2
+    assert any("old layout" in note and "re-run the evaluate rule" in note for note in report["notes"])
+    assert report["total"]["runs"] == 17  # 18 minus the skipped eval run
+
+
+def test_store_of_another_schema_version_is_a_clear_error(tmp_path: Path) -> None:
+    results = build_results_tree(tmp_path / "results", arms=("acc",), recovery_arms=())
+    db = tmp_path / "collapse.duckdb"
+    ingest(results, db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE store_meta SET value = '1' WHERE key = 'schema_version'")
+    before = db_snapshot(db)
+    with pytest.raises(IngestError, match=rf"schema version 1, this code needs version {SCHEMA_VERSION}") as err:
+        ingest(results, db)
+    assert f"delete {db}" in str(err.value) and "re-run the ingest rule" in str(err.value)
+    assert db_snapshot(db) == before
+    with pytest.raises(StoreVersionError, match="delete .* re-run the ingest rule"):
+        connect_readonly(db)
+    legacy = tmp_path / "legacy.duckdb"  # tables but no version at all
+    with duckdb.connect(str(legacy)) as con:
+        con.execute("CREATE TABLE runs (run_id VARCHAR)")
+    with pytest.raises(IngestError, match="schema version 0"):
+        ingest(results, legacy)
+    db.unlink()
+    assert ingest(results, db)["total"]["runs"] == 18  # rebuilt from the artifacts
+    assert table_counts(db)["eval_summary"] == 18

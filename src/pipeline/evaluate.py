@@ -56,7 +56,12 @@ def summarise(rows: pd.DataFrame) -> list[dict[str, Any]]:
 def run_evaluation(model_path: str, test_path: str | Path, out_parquet: str | Path, out_json: str | Path,
                    info: RunInfo, checkpoint_run_id: str, cfg: dict[str, Any], prompt_cfg: dict[str, Any],
                    threads: int | None = None) -> list[dict[str, Any]]:
-    """Generate, score and write per-sample rows (Parquet) and the summary with run metadata (JSON)."""
+    """Generate, score and write per-sample rows (Parquet) and the summary with run metadata (JSON).
+
+    ``cfg["split"]`` names the eval split of ``test_path``; both outputs record it (``split`` column / key).
+    """
+    if not cfg.get("split"):
+        raise ValueError("eval cfg: 'split' (the name of the evaluated split) is required")
     set_threads(threads)
     records = read_jsonl(test_path)[: cfg["n_items"]]
     if not records:

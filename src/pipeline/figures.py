@@ -1,8 +1,8 @@
 """Paper figures drawn only from the results store's views (matplotlib Agg, PNG + PDF).
 
     python -m pipeline.figures drift DB PNG PDF [--smoothing 5] [--band std|minmax] [--data drift.csv]
-    python -m pipeline.figures irreversibility DB PNG PDF [--decoding greedy]
-    python -m pipeline.figures tradeoff DB PNG PDF [--decoding greedy]
+    python -m pipeline.figures irreversibility DB PNG PDF [--split test] [--decoding greedy]
+    python -m pipeline.figures tradeoff DB PNG PDF [--split test] [--decoding greedy]
     python -m pipeline.figures all DB OUTDIR           # OUTDIR/{drift,irreversibility,tradeoff}.{png,pdf}
 
 Every ``plot_*`` function returns the exact data it plotted (a tidy DataFrame) so tests check the
@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from pipeline.languages import LANGUAGES
-from pipeline.store import StoreMissingError, connect_readonly
+from pipeline.store import StoreMissingError, StoreVersionError, connect_readonly
 
 # Okabe & Ito (2008) colour-blind-safe palette, yellow moved late (poor contrast on white).
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442", "#000000")
@@ -56,15 +56,15 @@ class EmptyViewError(ValueError):
 
 
 class FigureOptionError(ValueError):
-    """An option that does not fit the data in the store (unknown language, arm or decoding)."""
+    """An option that does not fit the data in the store (unknown language, arm, split or decoding)."""
 
 
 # Options each figure takes. A plot_* function also accepts (and ignores) the other figures' options, so
 # one ``figures:`` config mapping can be passed to every figure; an unknown key is an error.
 FIGURE_OPTIONS: dict[str, tuple[str, ...]] = {
     "drift": ("smoothing", "band", "langs", "arms"),
-    "irreversibility": ("decoding", "temperature", "langs", "arms"),
-    "tradeoff": ("decoding", "temperature", "langs", "arms"),
+    "irreversibility": ("split", "decoding", "temperature", "langs", "arms"),
+    "tradeoff": ("split", "decoding", "temperature", "langs", "arms"),
 }
 
 
@@ -94,6 +94,22 @@ def _filter(df: pd.DataFrame, column: str, wanted: Sequence[str] | None, view: s
     if unknown:
         raise FigureOptionError(f"{column} {unknown} not in {view}; available: {available}")
     return df[df[column].isin(wanted)]
+
+
+def _select_split(df: pd.DataFrame, view: str, split: str | None) -> tuple[pd.DataFrame, str]:
+    """Rows of one eval split: ``split``, else the only split in the view. Several splits and none chosen is
+    an error: a figure never averages over different test sets."""
+    available = sorted(df["split"].dropna().unique())
+    if split is None:
+        if len(available) > 1:
+            raise FigureOptionError(
+                f"{view} holds evaluations on several splits {available}; choose one with split=... "
+                "(config figures.split, CLI --split)"
+            )
+        split = available[0]
+    elif split not in available:
+        raise FigureOptionError(f"split {split!r} not in {view}; available: {available}")
+    return df[df["split"] == split], split
 
 
 def _select_decoding(
@@ -165,22 +181,25 @@ def drift_data(
 def irreversibility_data(
     db_path: Path,
     *,
+    split: str | None = None,
     decoding: str | None = None,
     temperature: float | None = None,
     langs: Sequence[str] | None = None,
     arms: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Target WR and accuracy at base -> SFT -> GRPO -> recovery per arm, mean and std over seeds.
+    """Target WR and accuracy at base -> SFT -> GRPO -> recovery per arm, mean and std over seeds, on one
+    eval ``split`` (see :func:`_select_split`).
 
-    Columns: lang, arm, stage_order, stage, metric, mean, std, n_seeds, decoding, temperature.
+    Columns: lang, arm, stage_order, stage, metric, mean, std, n_seeds, split, decoding, temperature.
     """
     df = _query(
         db_path,
         "v_irreversibility",
-        "SELECT lang, arm, seed, stage_order, stage, decoding, temperature, accuracy, target_wr "
+        "SELECT lang, split, arm, seed, stage_order, stage, decoding, temperature, accuracy, target_wr "
         "FROM v_irreversibility",
-        hint="ingest eval/*.json of base, sft, grpo_* and recovery_* checkpoints first",
+        hint="ingest eval/{split}/*.json of base, sft, grpo_* and recovery_* checkpoints first",
     )
+    df, split = _select_split(df, "v_irreversibility", split)
     df, decoding, temperature = _select_decoding(df, "v_irreversibility", decoding, temperature)
     df = _filter(_filter(df, "lang", langs, "v_irreversibility"), "arm", arms, "v_irreversibility")
     long = df.melt(
@@ -192,7 +211,7 @@ def irreversibility_data(
         mean="mean", std="std", n_seeds="count"
     )
     agg["std"] = agg["std"].fillna(0.0)
-    agg["decoding"], agg["temperature"] = decoding, temperature
+    agg["split"], agg["decoding"], agg["temperature"] = split, decoding, temperature
     return agg.sort_values(["lang", "arm", "metric", "stage_order"]).reset_index(drop=True)
 
 
@@ -214,31 +233,34 @@ def pareto_front(x: pd.Series, y: pd.Series) -> pd.Series:
 def tradeoff_data(
     db_path: Path,
     *,
+    split: str | None = None,
     decoding: str | None = None,
     temperature: float | None = None,
     langs: Sequence[str] | None = None,
     arms: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Final GRPO accuracy vs Target WR per (lang, arm), seeds averaged, with the Pareto flag.
+    """Final GRPO accuracy vs Target WR per (lang, arm) on one eval ``split``, seeds averaged, with the
+    Pareto flag.
 
-    Columns: lang, arm, accuracy, accuracy_std, target_wr, target_wr_std, n_seeds, pareto, decoding,
+    Columns: lang, arm, accuracy, accuracy_std, target_wr, target_wr_std, n_seeds, pareto, split, decoding,
     temperature. Stds are 0 for a single seed.
     """
     df = _query(
         db_path,
         "v_tradeoff",
-        "SELECT lang, arm, decoding, temperature, accuracy, accuracy_std, target_wr, target_wr_std, n_seeds "
-        "FROM v_tradeoff",
-        hint="ingest eval/grpo_*.json files first",
+        "SELECT lang, split, arm, decoding, temperature, accuracy, accuracy_std, target_wr, target_wr_std, "
+        "n_seeds FROM v_tradeoff",
+        hint="ingest eval/{split}/grpo_*.json files first",
     )
+    df, split = _select_split(df, "v_tradeoff", split)
     df, decoding, temperature = _select_decoding(df, "v_tradeoff", decoding, temperature)
-    df = df.drop(columns=["decoding", "temperature"])
+    df = df.drop(columns=["split", "decoding", "temperature"])
     df = _filter(_filter(df, "lang", langs, "v_tradeoff"), "arm", arms, "v_tradeoff")
     df[["accuracy_std", "target_wr_std"]] = df[["accuracy_std", "target_wr_std"]].fillna(0.0)
     df["pareto"] = False
     for _, idx in df.groupby("lang").groups.items():
         df.loc[idx, "pareto"] = pareto_front(df.loc[idx, "target_wr"], df.loc[idx, "accuracy"])
-    df["decoding"], df["temperature"] = decoding, temperature
+    df["split"], df["decoding"], df["temperature"] = split, decoding, temperature
     return df.sort_values(["lang", "arm"]).reset_index(drop=True)
 
 
@@ -252,9 +274,10 @@ def arm_styles(arms: Sequence[str]) -> dict[str, tuple[str, str, str]]:
     }
 
 
-def _lang_title(lang: str) -> str:
+def _lang_title(lang: str, split: str | None = None) -> str:
     language = LANGUAGES.get(lang)
-    return f"{language.name} ({lang})" if language else lang
+    title = f"{language.name} ({lang})" if language else lang
+    return f"{title}, {split}" if split else title
 
 
 def _new_figure(nrows: int, ncols: int, width: float = 2.6, height: float = 2.0) -> Figure:
@@ -343,7 +366,7 @@ def plot_irreversibility(db_path: Path, out_png: Path, out_pdf: Path, **opts: An
                 ax.set_xticks(list(STAGE_LABELS), list(STAGE_LABELS.values()))
                 ax.set_ylim(-0.03, 1.03)
                 if row == 0:
-                    ax.set_title(_lang_title(lang))
+                    ax.set_title(_lang_title(lang, data["split"].iloc[0]))
                 if col == 0:
                     ax.set_ylabel(METRIC_LABELS[metric])
         _legend(fig, [ax for row_axes in axes for ax in row_axes])
@@ -390,7 +413,7 @@ def plot_tradeoff(db_path: Path, out_png: Path, out_pdf: Path, **opts: Any) -> p
             ax.set_ylim(-0.03, 1.03)
             ax.set_xlabel("Target WR")
             ax.set_ylabel("Accuracy")
-            ax.set_title(_lang_title(lang))
+            ax.set_title(_lang_title(lang, data["split"].iloc[0]))
         _legend(fig, list(axes))
         _save(fig, out_png, out_pdf)
     return data
@@ -407,6 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("outputs", type=Path, nargs="+", help="PNG PDF (or OUTDIR for 'all')")
     parser.add_argument("--smoothing", type=int, default=1, help="drift: rolling-mean window in logged steps")
     parser.add_argument("--band", choices=["std", "minmax"], default="std", help="drift: seed band")
+    parser.add_argument("--split", help="irreversibility/tradeoff: eval split (needed when several were ingested)")
     parser.add_argument("--decoding", help="irreversibility/tradeoff: greedy (default if present) or sampled")
     parser.add_argument("--temperature", type=float, help="pick one temperature when several were evaluated")
     parser.add_argument("--langs", nargs="+")
@@ -429,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.data.parent.mkdir(parents=True, exist_ok=True)
                 data.to_csv(args.data, index=False)
             print(f"{name}: {len(data)} plotted values -> {png}, {pdf}")
-    except (EmptyViewError, FigureOptionError, StoreMissingError) as err:
+    except (EmptyViewError, FigureOptionError, StoreMissingError, StoreVersionError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     return 0

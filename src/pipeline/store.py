@@ -18,11 +18,13 @@ import duckdb
 
 from pipeline.jsonl import write_json
 from pipeline.store_ingest import IngestError, discover_artifacts, ingest
-from pipeline.store_schema import TABLES, VIEWS, apply_schema
+from pipeline.store_schema import SCHEMA_VERSION, TABLES, VIEWS, apply_schema, schema_version_problem
 
 __all__ = [
     "IngestError",
+    "SCHEMA_VERSION",
     "StoreMissingError",
+    "StoreVersionError",
     "apply_schema",
     "connect_readonly",
     "discover_artifacts",
@@ -37,15 +39,25 @@ class StoreMissingError(FileNotFoundError):
     """The results database does not exist yet."""
 
 
+class StoreVersionError(RuntimeError):
+    """The results database was written with another schema version; the message says how to rebuild it."""
+
+
 def connect_readonly(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the store read-only (figures, notebooks); a missing file is a clear error."""
+    """Open the store read-only (figures, notebooks); a missing file or a store of another schema version
+    (:data:`SCHEMA_VERSION`) is a clear error."""
     db_path = Path(db_path)
     if not db_path.is_file():
         raise StoreMissingError(
             f"results store {db_path} does not exist; build it with "
             f"`python -m pipeline.store ingest results/ {db_path}`"
         )
-    return duckdb.connect(str(db_path), read_only=True)
+    con = duckdb.connect(str(db_path), read_only=True)
+    problem = schema_version_problem(con, db_path)
+    if problem:
+        con.close()
+        raise StoreVersionError(problem)
+    return con
 
 
 def table_counts(db_path: Path) -> dict[str, int]:
@@ -69,7 +81,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 def _cmd_summary(args: argparse.Namespace) -> int:
     try:
         counts = table_counts(args.db_path)
-    except StoreMissingError as err:
+    except (StoreMissingError, StoreVersionError) as err:
         print(err, file=sys.stderr)
         return 1
     with connect_readonly(args.db_path) as con:

@@ -34,6 +34,7 @@ from pipeline.store_schema import (
     TRANSLATION_QC_COLUMNS,
     TRANSLATION_QC_REQUIRED,
     apply_schema,
+    schema_version_problem,
 )
 
 
@@ -43,6 +44,7 @@ class IngestError(ValueError):
 
 _LANG = r"(?P<lang>[a-z]{2,3}(?:-[A-Za-z]{2,4})?)"
 _CKPT = r"(?P<checkpoint>base|sft|grpo_[A-Za-z0-9_.\-]+|recovery_[A-Za-z0-9_.\-]+)"
+_SPLIT = r"(?P<split>[A-Za-z0-9_.\-]+)"
 # kind -> (glob relative to the results dir, regex the relative path must match)
 _PATTERNS: dict[str, tuple[str, re.Pattern[str]]] = {
     "run_json": ("*/seed*/*/run.json", re.compile(rf"^{_LANG}/seed(?P<seed>\d+)/{_CKPT}/run\.json$")),
@@ -55,19 +57,23 @@ _PATTERNS: dict[str, tuple[str, re.Pattern[str]]] = {
         re.compile(rf"^{_LANG}/seed(?P<seed>\d+)/{_CKPT}/rollouts\.parquet$"),
     ),
     "eval_samples": (
-        "*/seed*/eval/*.parquet",
-        re.compile(rf"^{_LANG}/seed(?P<seed>\d+)/eval/{_CKPT}\.parquet$"),
+        "*/seed*/eval/*/*.parquet",
+        re.compile(rf"^{_LANG}/seed(?P<seed>\d+)/eval/{_SPLIT}/{_CKPT}\.parquet$"),
     ),
-    "eval_json": ("*/seed*/eval/*.json", re.compile(rf"^{_LANG}/seed(?P<seed>\d+)/eval/{_CKPT}\.json$")),
-    "translation_qc": (
-        "data/*/*.qc.parquet",
-        re.compile(rf"^data/{_LANG}/(?P<split>[A-Za-z0-9_.\-]+)\.qc\.parquet$"),
+    "eval_json": (
+        "*/seed*/eval/*/*.json",
+        re.compile(rf"^{_LANG}/seed(?P<seed>\d+)/eval/{_SPLIT}/{_CKPT}\.json$"),
     ),
-    "translation_summary": (
-        "data/*/*.summary.json",
-        re.compile(rf"^data/{_LANG}/(?P<split>[A-Za-z0-9_.\-]+)\.summary\.json$"),
-    ),
+    "translation_qc": ("data/*/*.qc.parquet", re.compile(rf"^data/{_LANG}/{_SPLIT}\.qc\.parquet$")),
+    "translation_summary": ("data/*/*.summary.json", re.compile(rf"^data/{_LANG}/{_SPLIT}\.summary\.json$")),
 }
+# Eval artifacts of the pre-split layout (schema version 1): reported as skipped, with a note, never ingested.
+_LEGACY_EVAL_GLOBS = ("*/seed*/eval/*.parquet", "*/seed*/eval/*.json")
+LEGACY_EVAL_NOTE = (
+    "eval artifact(s) in the old layout {lang}/seed{seed}/eval/{checkpoint}.* (no split) skipped: evaluation "
+    "now writes eval/{split}/{checkpoint}.*; re-run the evaluate rule (or move a file to eval/<split>/ and set "
+    "its run_id to <checkpoint run>/eval/<split>)"
+)
 
 # Which tables each kind of artifact writes (rows are replaced there when the artifact changes).
 KIND_TABLES: dict[str, tuple[str, ...]] = {
@@ -91,7 +97,7 @@ class Artifact:
     lang: str
     seed: int | None = None
     checkpoint: str | None = None
-    split: str | None = None
+    split: str | None = None  # data split (translation artifacts) or evaluated split (eval artifacts)
 
     @property
     def path_run_id(self) -> str | None:
@@ -119,11 +125,21 @@ def arm_of(checkpoint: str | None) -> str | None:
     return None
 
 
+def legacy_eval_paths(results_dir: Path) -> list[str]:
+    """Eval files of the old layout without a split directory (``ko/seed0/eval/sft.json``)."""
+    return sorted(
+        path.relative_to(results_dir).as_posix()
+        for pattern in _LEGACY_EVAL_GLOBS
+        for path in results_dir.glob(pattern)
+        if path.is_file()
+    )
+
+
 def discover_artifacts(results_dir: Path) -> tuple[list[Artifact], list[str]]:
     """All ingestible artifacts under ``results_dir`` (sorted) and the paths that looked like
-    artifacts but do not fit the layout (recorded as skipped, not ingested)."""
+    artifacts but do not fit the layout (recorded as skipped, not ingested; old-layout eval files too)."""
     found: dict[str, Artifact] = {}
-    skipped: set[str] = set()
+    skipped: set[str] = set(legacy_eval_paths(results_dir))
     for kind, (pattern, regex) in _PATTERNS.items():
         for path in results_dir.glob(pattern):
             if not path.is_file():
@@ -255,7 +271,7 @@ class _Ingestor:
         if row is not None:
             raise IngestError(
                 f"{art.path}: run_id {run_id!r} is already in the store from {row[0]}; every run.json and "
-                "eval/*.json needs its own run_id"
+                "eval/{split}/*.json needs its own run_id"
             )
 
     def _insert_run(self, art: Artifact, obj: Any, *, is_eval: bool) -> str:
@@ -278,6 +294,14 @@ class _Ingestor:
         checkpoint_run_id = obj.get("checkpoint_run_id")
         if is_eval and checkpoint_run_id is None:
             checkpoint_run_id = art.path_run_id
+        split = None
+        if is_eval:
+            split = str(obj.get("split") or art.split)
+            if split != art.split:
+                raise IngestError(
+                    f"{art.path}: split {split!r} in the file but {art.split!r} in the path "
+                    "(eval/{split}/{checkpoint}.json); the evaluate rule writes both the same"
+                )
         row = {
             "run_id": run_id,
             "stage": stage,
@@ -288,6 +312,7 @@ class _Ingestor:
             "seed": int(obj["seed"]),
             "parent_run_id": obj.get("parent_run_id"),
             "checkpoint_run_id": checkpoint_run_id,
+            "split": split,
             "model": obj.get("model"),
             "dataset": obj.get("dataset"),
             "lc_variant": reward.get("lc_variant"),
@@ -320,9 +345,9 @@ class _Ingestor:
         summary = obj.get("summary")
         if not isinstance(summary, list) or not summary:
             raise IngestError(f"{art.path}: 'summary' must be a non-empty list of per-decoding aggregates")
-        checkpoint_run_id = self.con.execute(
-            "SELECT checkpoint_run_id FROM runs WHERE run_id = ?", [run_id]
-        ).fetchone()[0]
+        checkpoint_run_id, split = self.con.execute(
+            "SELECT checkpoint_run_id, split FROM runs WHERE run_id = ?", [run_id]
+        ).fetchone()
         seen: set[tuple[str, float | None]] = set()
         rows = []
         for entry in summary:
@@ -337,6 +362,7 @@ class _Ingestor:
                 [
                     run_id,
                     checkpoint_run_id,
+                    split,
                     key[0],
                     key[1],
                     int(entry["n"]),
@@ -347,7 +373,7 @@ class _Ingestor:
                     art.rel,
                 ]
             )
-        self.con.executemany("INSERT INTO eval_summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.con.executemany("INSERT INTO eval_summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         return run_id, {"runs": 1, "eval_summary": len(rows)}
 
     def train_log(self, art: Artifact) -> tuple[str | None, dict[str, int]]:
@@ -407,12 +433,22 @@ class _Ingestor:
         return art.path_run_id, {"rollouts": n, "rollout_steps": int(steps)}
 
     def eval_samples(self, art: Artifact) -> tuple[str | None, dict[str, int]]:
-        n = self._insert_parquet(art, "eval_samples", EVAL_SAMPLE_COLUMNS, EVAL_SAMPLE_REQUIRED)
+        source = self._parquet_columns(art)
+        split_col = "split" if "split" in source else "NULL"  # the path's split when the file has none
+        overrides = {"split": f"COALESCE(CAST({split_col} AS VARCHAR), {_sql_str(art.split or '')})"}
+        n = self._insert_parquet(art, "eval_samples", EVAL_SAMPLE_COLUMNS, EVAL_SAMPLE_REQUIRED, overrides)
         row = self.con.execute(
-            "SELECT min(run_id), count(DISTINCT run_id) FROM eval_samples WHERE artifact = ?", [art.rel]
+            "SELECT min(run_id), count(DISTINCT run_id), list(DISTINCT split ORDER BY split) "
+            "FROM eval_samples WHERE artifact = ?",
+            [art.rel],
         ).fetchone()
         if row[1] > 1:
             raise IngestError(f"{art.path}: holds {row[1]} different run_id values; one eval file is one run")
+        if row[2] and row[2] != [art.split]:
+            raise IngestError(
+                f"{art.path}: split column holds {row[2]} but the path says {art.split!r} "
+                "(eval/{split}/{checkpoint}.parquet); one eval file is one split"
+            )
         return row[0], {"eval_samples": n}
 
     def translation_qc(self, art: Artifact) -> tuple[str | None, dict[str, int]]:
@@ -502,6 +538,9 @@ def ingest(results_dir: Path, db_path: Path, *, prune: bool = False) -> dict[str
     deleted: Counter[str] = Counter()
     status: Counter[str] = Counter()
     try:
+        problem = schema_version_problem(con, db_path)
+        if problem:
+            raise IngestError(problem)
         con.execute("BEGIN TRANSACTION")
         apply_schema(con)
         ledger = dict(con.execute("SELECT path, sha256 FROM artifacts").fetchall())
@@ -566,6 +605,9 @@ def ingest(results_dir: Path, db_path: Path, *, prune: bool = False) -> dict[str
         raise
     con.close()
     status["skipped"] = len(skipped)
+    legacy = legacy_eval_paths(results_dir)
+    if legacy:
+        worker.notes.append(f"{len(legacy)} " + LEGACY_EVAL_NOTE)
     return {
         "inserted": {t: inserted.get(t, 0) for t in TABLES if t != "artifacts"},
         "deleted": {t: deleted.get(t, 0) for t in TABLES if t != "artifacts"},

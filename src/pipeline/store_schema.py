@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 1
+# 2: eval runs are per split (eval/{split}/{checkpoint}.*; runs.split, eval_summary.split, split in every
+#    eval view). Older stores are not migrated: the store is rebuilt from the artifacts (see
+#    :func:`schema_version_problem`).
+SCHEMA_VERSION = 2
 
 # Column name -> DuckDB type for the tables filled from Parquet files. ``required`` columns must be
 # present in the source file; the others are NULL when absent.
@@ -148,6 +151,7 @@ CREATE TABLE IF NOT EXISTS runs (
   seed INTEGER NOT NULL,
   parent_run_id VARCHAR,
   checkpoint_run_id VARCHAR,     -- eval runs: the run that produced the evaluated model
+  split VARCHAR,                 -- eval runs: the evaluated data split (NULL for training runs)
   model VARCHAR,
   dataset VARCHAR,
   lc_variant VARCHAR,
@@ -193,13 +197,14 @@ CREATE TABLE IF NOT EXISTS rollout_steps (
 );
 
 CREATE TABLE IF NOT EXISTS eval_samples (
-  {_columns_ddl(EVAL_SAMPLE_COLUMNS, ("run_id", "checkpoint_run_id", "decoding"))},
+  {_columns_ddl(EVAL_SAMPLE_COLUMNS, ("run_id", "checkpoint_run_id", "split", "decoding"))},
   artifact VARCHAR NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS eval_summary (
   run_id VARCHAR NOT NULL,
   checkpoint_run_id VARCHAR,
+  split VARCHAR NOT NULL,
   decoding VARCHAR NOT NULL,
   temperature DOUBLE,
   n BIGINT,
@@ -257,7 +262,7 @@ ORDER BY run_id, step;
 
 CREATE OR REPLACE VIEW v_eval_reaggregated AS
 SELECT
-  run_id, checkpoint_run_id, decoding, temperature,
+  run_id, checkpoint_run_id, split, decoding, temperature,
   count(*) AS n,
   avg(CAST(correct AS DOUBLE)) AS accuracy,
   avg(target_share) AS target_wr,
@@ -266,11 +271,12 @@ SELECT
 FROM eval_samples
 WHERE gold_ok IS NOT FALSE
 GROUP BY ALL
-ORDER BY run_id, decoding, temperature;
+ORDER BY run_id, split, decoding, temperature;
 
 CREATE OR REPLACE VIEW v_eval_check AS
 SELECT
   COALESCE(s.run_id, a.run_id) AS run_id,
+  COALESCE(s.split, a.split) AS split,
   COALESCE(s.decoding, a.decoding) AS decoding,
   COALESCE(s.temperature, a.temperature) AS temperature,
   s.n AS summary_n, a.n AS samples_n,
@@ -282,12 +288,14 @@ SELECT
     AND abs(s.accuracy - a.accuracy) <= 1e-6 AND abs(s.target_wr - a.target_wr) <= 1e-6) AS consistent
 FROM eval_summary s
 FULL OUTER JOIN v_eval_reaggregated a
-  ON a.run_id = s.run_id AND a.decoding = s.decoding AND a.temperature IS NOT DISTINCT FROM s.temperature;
+  ON a.run_id = s.run_id AND a.split = s.split AND a.decoding = s.decoding
+  AND a.temperature IS NOT DISTINCT FROM s.temperature;
 
 -- One row per (eval run, decoding): the evaluated checkpoint's place in base -> sft -> grpo -> recovery.
+-- An eval run is one (checkpoint, split): every view built on this one keeps split as a dimension.
 CREATE OR REPLACE VIEW v_eval_points AS
 SELECT
-  ru.lang, ru.seed, ru.arm, ru.phase,
+  ru.lang, ru.seed, s.split, ru.arm, ru.phase,
   CASE ru.phase WHEN 'base' THEN 1 WHEN 'sft' THEN 2 WHEN 'grpo' THEN 3 WHEN 'recovery' THEN 4 END
     AS stage_order,
   ru.checkpoint, COALESCE(ru.checkpoint_run_id, s.checkpoint_run_id) AS checkpoint_run_id,
@@ -299,20 +307,20 @@ CREATE OR REPLACE VIEW v_irreversibility AS
 WITH arms AS (
   SELECT DISTINCT lang, seed, arm FROM runs WHERE arm IS NOT NULL
 )
-SELECT p.lang, p.seed, p.arm, p.stage_order, p.phase AS stage, p.checkpoint, p.checkpoint_run_id,
+SELECT p.lang, p.seed, p.split, p.arm, p.stage_order, p.phase AS stage, p.checkpoint, p.checkpoint_run_id,
        p.decoding, p.temperature, p.n, p.accuracy, p.target_wr, p.en_wr
 FROM v_eval_points p WHERE p.arm IS NOT NULL
 UNION ALL
-SELECT p.lang, p.seed, a.arm, p.stage_order, p.phase AS stage, p.checkpoint, p.checkpoint_run_id,
+SELECT p.lang, p.seed, p.split, a.arm, p.stage_order, p.phase AS stage, p.checkpoint, p.checkpoint_run_id,
        p.decoding, p.temperature, p.n, p.accuracy, p.target_wr, p.en_wr
 FROM v_eval_points p
 JOIN arms a ON a.lang = p.lang AND a.seed = p.seed
 WHERE p.arm IS NULL
-ORDER BY lang, arm, seed, decoding, temperature, stage_order;
+ORDER BY lang, split, arm, seed, decoding, temperature, stage_order;
 
 CREATE OR REPLACE VIEW v_tradeoff AS
 SELECT
-  lang, arm, decoding, temperature,
+  lang, split, arm, decoding, temperature,
   avg(accuracy) AS accuracy,
   stddev_samp(accuracy) AS accuracy_std,
   avg(target_wr) AS target_wr,
@@ -322,14 +330,14 @@ SELECT
 FROM v_eval_points
 WHERE phase = 'grpo'
 GROUP BY ALL
-ORDER BY lang, arm, decoding, temperature;
+ORDER BY lang, split, arm, decoding, temperature;
 
 CREATE OR REPLACE VIEW v_correct_by_language AS
 WITH cells AS (
   SELECT
     e.checkpoint_run_id,
-    COALESCE(ru.lang, e.lang) AS lang, COALESCE(ru.seed, e.seed) AS seed, COALESCE(ru.arm, e.arm) AS arm,
-    ru.phase AS stage, e.decoding, e.temperature,
+    COALESCE(ru.lang, e.lang) AS lang, COALESCE(ru.seed, e.seed) AS seed, e.split,
+    COALESCE(ru.arm, e.arm) AS arm, ru.phase AS stage, e.decoding, e.temperature,
     COALESCE(e.correct, false) AS correct,
     COALESCE(e.target_share, 0.0) >= 0.5 AS in_target,
     count(*) AS n
@@ -339,23 +347,54 @@ WITH cells AS (
   GROUP BY ALL
 ),
 grid AS (
-  SELECT DISTINCT checkpoint_run_id, lang, seed, arm, stage, decoding, temperature, c.correct, t.in_target
+  SELECT DISTINCT checkpoint_run_id, lang, seed, split, arm, stage, decoding, temperature, c.correct, t.in_target
   FROM cells, (VALUES (true), (false)) c(correct), (VALUES (true), (false)) t(in_target)
 )
 SELECT g.*, COALESCE(c.n, 0) AS n,
        COALESCE(c.n, 0) / sum(COALESCE(c.n, 0)) OVER (
-         PARTITION BY g.checkpoint_run_id, g.decoding, g.temperature) AS share
+         PARTITION BY g.checkpoint_run_id, g.split, g.decoding, g.temperature) AS share
 FROM grid g
 LEFT JOIN cells c
-  ON c.checkpoint_run_id = g.checkpoint_run_id AND c.decoding = g.decoding
+  ON c.checkpoint_run_id = g.checkpoint_run_id AND c.split = g.split AND c.decoding = g.decoding
   AND c.temperature IS NOT DISTINCT FROM g.temperature
   AND c.correct = g.correct AND c.in_target = g.in_target
-ORDER BY g.checkpoint_run_id, g.decoding, g.temperature, g.correct DESC, g.in_target DESC;
+ORDER BY g.checkpoint_run_id, g.split, g.decoding, g.temperature, g.correct DESC, g.in_target DESC;
 """
 
 
+def stored_schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version recorded in the store; None for an empty database (no tables at all), 0 for
+    a database with tables but no ``store_meta`` version."""
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if not tables:
+        return None
+    if "store_meta" not in tables:
+        return 0
+    row = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row and str(row[0]).isdigit() else 0
+
+
+def schema_version_problem(con: duckdb.DuckDBPyConnection, db_path: object) -> str | None:
+    """Why the store at ``db_path`` cannot be used by this code (None when it can, or when it is empty).
+
+    Stores are not migrated: they are derived data, rebuilt from the artifacts by the next ingest.
+    """
+    version = stored_schema_version(con)
+    if version is None or version == SCHEMA_VERSION:
+        return None
+    return (
+        f"results store {db_path} has schema version {version}, this code needs version {SCHEMA_VERSION} "
+        "(v2: eval artifacts and eval runs are per split). The store is rebuilt from the artifacts: delete "
+        f"{db_path} (and {db_path}.wal if present) and re-run the ingest rule (`snakemake "
+        "results/store/ingest_report.json --forcerun ingest`) or `python -m pipeline.store ingest results/ "
+        f"{db_path}`. Eval artifacts in the old layout (eval/{{checkpoint}}.*) are not ingested: re-run "
+        "evaluation to get eval/{split}/{checkpoint}.*"
+    )
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables and (re)create every view on ``con``; safe to call on any store."""
+    """Create missing tables and (re)create every view on ``con``; safe to call on any store of this
+    schema version (check older ones with :func:`schema_version_problem` first)."""
     con.execute(TABLE_DDL)
     con.execute(VIEW_DDL)
     con.execute("INSERT OR REPLACE INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])

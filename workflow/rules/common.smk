@@ -1,7 +1,12 @@
 # Config validation, shared constants and input functions.
 from snakemake.utils import validate
 
-
+# eval.split (one split) became eval.splits (a list); say so instead of the schema's "unexpected property".
+if isinstance(config.get("eval"), dict) and "split" in config["eval"]:
+    raise ValueError(
+        f"config: eval.split was replaced by eval.splits: [{config['eval']['split']}] (a list; every checkpoint "
+        "is evaluated on each split, artifacts under results/{lang}/seed{seed}/eval/{split}/)"
+    )
 validate(config, schema="../schemas/config.schema.yaml")
 
 from pipeline.languages import get_language  # noqa: E402
@@ -24,7 +29,9 @@ SPLITS = list(config["data"]["splits"])
 TRAIN_SPLIT = config["data"]["train_split"]
 # SFT warm-start and recovery need reference solutions: they may train on another split than GRPO.
 SFT_SPLIT = config["data"].get("sft_split") or TRAIN_SPLIT
-EVAL_SPLIT = config["eval"]["split"]
+EVAL_SPLITS = list(config["eval"].get("splits", ["test"]))
+# The irreversibility and trade-off figures show one eval split (never a mix): figures.split or the first.
+FIGURE_SPLIT = config.get("figures", {}).get("split") or EVAL_SPLITS[0]
 SYNTHETIC = any(s["source"] == "synthetic" for s in config["data"]["splits"].values())
 PRETRAIN = config["model"]["base"] == "pretrain"
 SFT_ENABLED = config["sft"]["enabled"]
@@ -39,11 +46,15 @@ GRPO_ENV = "../../envs/train_vllm.yaml" if config["grpo"].get("extra_args", {}).
 
 for _name, _check in (
     ("data.train_split", TRAIN_SPLIT in SPLITS),
-    ("eval.split", EVAL_SPLIT in SPLITS),
     ("data.sft_split", SFT_SPLIT in SPLITS),
 ):
     if not _check:
         raise ValueError(f"config: {_name} names a split not in data.splits ({SPLITS})")
+_unknown = [s for s in EVAL_SPLITS if s not in SPLITS]
+if _unknown:
+    raise ValueError(f"config: eval.splits {_unknown} are not keys of data.splits ({SPLITS}); add them there")
+if FIGURE_SPLIT not in EVAL_SPLITS:
+    raise ValueError(f"config: figures.split {FIGURE_SPLIT!r} is not one of eval.splits ({EVAL_SPLITS})")
 _unknown = sorted(set(RECOVERY_ARMS) - set(ARMS))
 if _unknown:
     raise ValueError(f"config: recovery.arms {_unknown} are not GRPO arms ({ARMS})")
@@ -191,8 +202,17 @@ def training_outputs():
     return out
 
 
-def eval_outputs():
-    return expand(run_path("eval/{checkpoint}.json"), lang=LANGS, seed=SEEDS, checkpoint=checkpoints_for())
+def eval_cfg(split):
+    """Settings of one evaluate job: the eval section without the split list, plus this job's ``split``
+    (so adding a split to eval.splits does not change, and re-run, the jobs of the others)."""
+    cfg = {k: v for k, v in config["eval"].items() if k != "splits"}
+    return {**cfg, "dtype": cfg.get("dtype", "float32"), "split": split}
+
+
+def eval_outputs(splits=None):
+    """Eval summaries of every checkpoint on ``splits`` (default: every eval split)."""
+    return expand(run_path("eval/{split}/{checkpoint}.json"), lang=LANGS, seed=SEEDS,
+                  split=EVAL_SPLITS if splits is None else splits, checkpoint=checkpoints_for())
 
 
 def figure_outputs():
@@ -204,4 +224,9 @@ def figure_inputs(wildcards):
     """The artifacts behind each figure's view: a figure re-runs only when these change."""
     if wildcards.figure == "drift":
         return expand(run_path("grpo_{arm}/rollouts.parquet"), lang=LANGS, seed=SEEDS, arm=ARMS)
-    return eval_outputs()
+    return eval_outputs([FIGURE_SPLIT])
+
+
+def figure_opts():
+    """Options of every figure: the figures section, with the eval split the eval figures show."""
+    return {**config.get("figures", {}), "split": FIGURE_SPLIT}

@@ -10,7 +10,7 @@ rule figure:
         pdf="results/figures/{figure}.pdf",
     params:
         db=STORE,
-        opts=config.get("figures", {}),
+        opts=figure_opts(),
     wildcard_constraints:
         figure="drift|irreversibility|tradeoff",
     threads: resources_for("figure", "threads", 1)

@@ -5,7 +5,8 @@ from pipeline.smk import job_log
 
 wc, params = snakemake.wildcards, snakemake.params
 checkpoint_run = f"{wc.lang}/seed{wc.seed}/{wc.checkpoint}"
-info = RunInfo(run_id=f"{checkpoint_run}/eval", stage="eval", lang=wc.lang, seed=int(wc.seed), params={},
+# One eval run per (checkpoint, split): ko/seed0/grpo_acc/eval/test
+info = RunInfo(run_id=f"{checkpoint_run}/eval/{wc.split}", stage="eval", lang=wc.lang, seed=int(wc.seed), params={},
                arm=params.arm, parent_run_id=checkpoint_run, model=params.model_path,
                dataset=snakemake.input.test, extra={"checkpoint_stage": params.stage})
 with job_log(snakemake):
