@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"lang_consistency reward over {len(cots)} CoTs: best {min(times) * 1000:.1f} ms, "
           f"median {statistics.median(times) * 1000:.1f} ms ({args.repeats} runs; target <= 100 ms)")
     print(f"  split: cot_text {t_cot * 1000:.1f} ms, compositions {t_comp * 1000:.1f} ms; "
-          f"{n_fast} CoTs took the per-script fast path, {len(cots) - n_fast} the token-level path")
+          f"{n_fast} CoTs took a fast path (per-script or per-sentence), {len(cots) - n_fast} the token-level path")
     fields = ("target_share", "en_share", "other_share")
     shares = [statistics.mean(getattr(c, f) for c in comps) for f in fields]
     print(f"mean reward {statistics.mean(values):.3f}; mean target/en/other share "

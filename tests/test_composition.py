@@ -323,3 +323,64 @@ def test_real_english_solutions_are_english():
     math_comps = compositions([r["solution"] for r in math_rows], "en")
     mean = sum(c.target_share for c in math_comps if c.n_words) / sum(1 for c in math_comps if c.n_words)
     assert mean >= 0.98
+
+
+# Fragments for random texts that exercise the fast path's corner cases: uk/ru evidence by letters and by
+# lexicon, ambiguous Cyrillic (fastText), unit words, apostrophes (' and ’), letters glued to digits,
+# neutral Latin forms, Greek, Hangul/Han next to Cyrillic, CJK sentence breaks, math; plus a few
+# characters (kana, é) that send a text to the token-level path.
+_FRAGMENTS = [
+    "Отже, маємо", "Марія з'їдає", "п’ять м’ячів", "ціна", "Це правильно", "що", "ЩО", "Щоб",
+    "Итак, нужно", "съёмка этот", "Это", "всего", "ЧТО", "нужно сложить",
+    "мама мила раму", "дом", "Так", "кГ", "КГ", "кг", "грн", "руб", "Руб", "їжы", "з'", "'я", "а'б'в",
+    "먼저 계산합니다", "cost를", "민수는", "我们先计算", "苹果", "。", "！", "？", "；",
+    "total cost", "don't", "don’t", "x", "AB", "ABC", "km2", "3x", "2nd", "it's", "'quoted'", "Then we add",
+    "x'km2",
+    "αβγ", "π", "$x+1$", "\\times", "\\text{kg}", "12", "3.5", "½", "×", "—", "²",
+]
+_SEPARATORS = [" ", " ", " ", ". ", "\n", "; ", "? ", ", ", "' ", "'", "’", "-", ""]
+
+
+def _random_texts(n: int, seed: int) -> list[tuple[str, str]]:
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        parts = [rng.choice(_FRAGMENTS) for _ in range(rng.randint(1, 25))]
+        text = "".join(p + rng.choice(_SEPARATORS) for p in parts)
+        if rng.random() < 0.03:
+            text += rng.choice(["です", "café"])
+        out.append((text, rng.choice(["ko", "zh", "uk", "ru", "en"])))
+    return out
+
+
+def test_fast_path_equals_reference_on_random_texts():
+    """Every fast-path shortcut (per script, per sentence for uk/ru) against the token-level reference."""
+    from pipeline.composition import _fast, _prepare
+
+    pairs = _random_texts(600, seed=7)
+    n_fast = 0
+    for text, target in pairs:
+        reference = _from_labels([lab for _w, lab in word_labels(text)], target)
+        assert composition(text, target) == reference, (text, target)
+        n_fast += _fast(_prepare(text), target) is not None
+    assert n_fast >= len(pairs) // 3  # the shortcuts are exercised, not bypassed
+
+
+def test_mixed_ukrainian_russian_takes_the_sentence_fast_path():
+    """uk+ru evidence in one text is resolved per sentence without the token loop, as the reference does."""
+    from pipeline.composition import _fast, _prepare
+
+    cases = [
+        ("Спочатку знайдемо кількість яблук. Итак, нужно сложить все числа. Потім ділимо.", "uk"),
+        ("Сначала найдём количество. Потім ділимо їх на кількість дітей. Так и есть.", "ru"),
+        ("먼저 계산합니다. Отже, маємо 5. Итак, нужно 3. 답을 구합니다.", "ko"),
+        ("我们先计算。Отже маємо 5。Итак нужно 3。", "zh"),
+        ("Отже що. Итак что. мама мила раму. Тепер total cost.", "uk"),  # a sentence without evidence
+        ("Це ціна, а это цена. Отже 5.", "uk"),  # uk and ru words in one sentence: word by word
+    ]
+    for text, target in cases:
+        reference = _from_labels([lab for _w, lab in word_labels(text)], target)
+        assert _fast(_prepare(text), target) == reference, text
+    assert _fast(_prepare("Це їжы. Итак нужно."), "uk") is None  # a word with letters of both languages

@@ -102,7 +102,8 @@ NEUTRAL_CYRILLIC: frozenset[str] = frozenset(
     "кг см мм км мл грн руб коп шт КГ СМ ММ КМ МЛ ГРН РУБ Кг См Мм Км Мл Грн Руб".split()
 )
 # Fullwidth forms, ligatures and compatibility letters are folded with NFKC when present.
-_NEEDS_NFKC = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\ufb00-\ufb06]")
+# (U+FF10-FF19, FF21-FF3A, FF41-FF5A, FB00-FB06), matched in the UTF-8 bytes: a fast scan for the 0xEF lead byte.
+_NEEDS_NFKC_UTF8 = re.compile(rb"\xef(?:\xbc[\x90-\x99\xa1-\xba]|\xbd[\x81-\x9a]|\xac[\x80-\x86])")
 _MATH_DELIMS = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]|\\\(.*?\\\)|\$[^$\n]{1,400}?\$", re.S)
 _TEXT_ARG = re.compile(r"\\(?:text|textbf|textit|mbox|mathrm|operatorname)\s*\{([^{}]*)\}")
 _TWO_WORDS = re.compile(rf"[{_LATIN_LETTERS}]{{2,}}\s+[{_LATIN_LETTERS}]{{2,}}")
@@ -111,6 +112,9 @@ _THINK_OPEN = re.compile(r"<think>", re.I)
 _THINK_CLOSE = re.compile(r"</think>", re.I)
 # LaTeX environments/commands and <think> tags are neutral; removed before tokenising (both paths).
 _COMMANDS = re.compile(r"\\(?:begin|end)\s*\{[^}]*\}|\\[A-Za-z]+|</?think>", re.I)
+# A command name as _COMMANDS matches it (IGNORECASE adds four non-ASCII letters), and environment names.
+_COMMAND_NAME = re.compile(r"[A-Za-z]+", re.I)
+_ENV_NAME = re.compile(r"begin|end", re.I)
 
 _UK_ONLY = frozenset("іїєґІЇЄҐ")
 _RU_ONLY = frozenset("ыэъёЫЭЪЁ")
@@ -137,9 +141,14 @@ def as_text(completion: object) -> str:
     Accepts a plain string or chat format (``[{"role": "assistant", "content": ...}, ...]``, contents
     joined); ``None`` -> ``''``; lone surrogates / invalid code points become U+FFFD.
     """
+    return _text_utf8(completion)[0]
+
+
+def _text_utf8(completion: object) -> tuple[str, bytes]:
+    """:func:`as_text` and its UTF-8 encoding."""
     text = completion
     if text is None:
-        return ""
+        return "", b""
     if isinstance(text, dict):
         text = [text]
     if isinstance(text, (list, tuple)):
@@ -149,23 +158,29 @@ def as_text(completion: object) -> str:
     if not isinstance(text, str):
         text = str(text)
     try:
-        text.encode("utf-8")
+        raw = text.encode("utf-8")
     except UnicodeEncodeError:
         text = text.encode("utf-8", "replace").decode("utf-8", "replace")
-    return text
+        raw = text.encode("utf-8")
+    return text, raw
 
 
 def _clean(text: object) -> str:
     """:func:`as_text` plus NFKC folding of fullwidth/compatibility characters when present."""
-    text = as_text(text)
-    if _NEEDS_NFKC.search(text):
+    text, raw = _text_utf8(text)
+    if _NEEDS_NFKC_UTF8.search(raw):
         text = unicodedata.normalize("NFKC", text)
     return text
 
 
 def _math_sub(match: re.Match) -> str:
     """Replace a math region by the arguments of its ``\\text{}`` commands (the only prose inside math)."""
-    region = match.group(0)
+    return _math_region(match.group(0))
+
+
+def _math_region(region: str) -> str:
+    if "\\" not in region:  # no \text{} argument: a formula, or currency when it spans two words
+        return region if region[1] != "$" and _TWO_WORDS.search(region) else " "
     is_dollar = region.startswith("$") and not region.startswith("$$")
     if is_dollar and _TWO_WORDS.search(_TEXT_ARG.sub(" ", region)):
         return region  # two dollar signs used as currency ("$2 per egg ... $18"), not a formula
@@ -173,13 +188,57 @@ def _math_sub(match: re.Match) -> str:
     return " " + " ".join(args) + " " if args else " "
 
 
+def _replace_dollar_math(text: str) -> str:
+    """``_MATH_DELIMS.sub(_math_sub, text)`` for text whose only delimiters are single ``$`` signs.
+
+    The scanner's ``$...$`` alternative closes at the next ``$`` when the gap is 1-400 characters without
+    a newline; otherwise that next ``$`` is the next candidate opener. Splitting at ``$`` does the same.
+    """
+    pieces = text.split("$")
+    out = [pieces[0]]
+    k, n = 1, len(pieces)
+    while k < n:
+        gap = pieces[k]
+        if k + 1 < n and 0 < len(gap) <= 400 and "\n" not in gap:
+            out.append(_math_region("$" + gap + "$"))
+            out.append(pieces[k + 1])
+            k += 2
+        else:
+            out.append("$" + gap)
+            k += 1
+    return "".join(out)
+
+
+def _strip_commands(text: str) -> str:
+    """``_COMMANDS.sub(" ", text)``: LaTeX commands (and environments, ``<think>`` tags) to spaces.
+
+    Without ``<`` and ``\\begin``/``\\end`` every match is a backslash and its letters, so splitting at
+    backslashes does the same; otherwise the regex runs.
+    """
+    if "<" in text:
+        return _COMMANDS.sub(" ", text)
+    pieces = text.split("\\")
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        m = _COMMAND_NAME.match(piece)
+        if m is None:
+            out.append("\\" + piece)
+        elif _ENV_NAME.match(piece):
+            return _COMMANDS.sub(" ", text)
+        else:
+            out.append(" " + piece[m.end() :])
+    return "".join(out)
+
+
 def _prepare(text: object, cleaned: bool = False) -> str:
     """Clean text with math regions, LaTeX commands and ``<think>`` tags replaced by spaces."""
     text = text if cleaned and isinstance(text, str) else _clean(text)
-    if "$" in text or "\\(" in text or "\\[" in text:
+    if "\\(" in text or "\\[" in text or "$$" in text:
         text = _MATH_DELIMS.sub(_math_sub, text)
+    elif "$" in text:
+        text = _replace_dollar_math(text)
     if "\\" in text or "<" in text:
-        text = _COMMANDS.sub(" ", text)
+        text = _strip_commands(text)
     return text
 
 
@@ -403,12 +462,18 @@ def _resolve_latin(words: list[str], labels: list[str], sent_of: list[int]) -> N
 
 # Texts made only of these characters (ASCII, Latin-1/general punctuation and symbols, Hangul, Han without
 # kana, basic Cyrillic, Greek) are counted per script instead of with the token loop. Left to the token loop:
-# Han U+3400-3FFF (its UTF-8 lead byte is shared with CJK punctuation) and the few letters among number
-# forms and CJK symbols (U+2183-2184, U+3031-3035, U+303B-303C), which the reference counts as ``und``.
+# Han U+3400-3FFF (its UTF-8 lead byte is shared with CJK punctuation), the Yijing symbols U+4DC0-4DFF
+# (neutral, but their lead byte is Han's) and the few letters among number forms and CJK symbols
+# (U+2183-2184, U+3031-3035, U+303B-303C), which the reference counts as ``und``.
 _NOT_FAST = re.compile(
     "[^\x00-\x7f\u00a0-\u00bf\u00d7\u00f7\u2000-\u2182\u2185-\u23ff\u2500-\u27bf"
-    "\u3000-\u3004\u3008-\u3030\u3036-\u303a\u303d-\u303f\uac00-\ud7a3\u1100-\u11ff\u4000-\u9fff"
+    "\u3000-\u3004\u3008-\u3030\u3036-\u303a\u303d-\u303f\uac00-\ud7a3\u1100-\u11ff\u4000-\u4dbf\u4e00-\u9fff"
     "\u0400-\u04ff\u0370-\u03ff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
+)
+# Also left to it: a number-like word character (² ½ Ⅻ ❶ ...) followed by a letter, which the reference
+# scans as one ``und`` token with the letters after it (and drops as not alphabetic).
+_NUMBER_GLUED = re.compile(
+    r"[\u00b2\u00b3\u00b9\u00bc-\u00be\u2150-\u2189\u2776-\u2793\u3021-\u3029\u3038-\u303a](?=[^\W\d_])"
 )
 
 
@@ -438,29 +503,41 @@ _CONTINUATION = bytes(range(0x80, 0xC0))
 _ONLY_K = bytes(ord("K") if b == ord("K") else ord(" ") for b in range(256))
 # Latin view: ASCII letters, digits and the apostrophe kept at their character index, everything else a space.
 _LATIN_VIEW = bytes(b if b < 128 and (chr(b).isalnum() or b == ord("'")) else ord(" ") for b in range(256))
-_F_LAT_B = re.compile(rb"(?<![0-9A-Za-z])[A-Za-z]+(?:'[A-Za-z]+)*(?![0-9A-Za-z])")
+# The reference scanner (``num`` before ``lat``) restricted to a Latin-view token with an apostrophe.
+_LAT_SCAN_B = re.compile(rb"[0-9A-Za-z]*[0-9][0-9A-Za-z]*|(?P<lat>[A-Za-z]+(?:'[A-Za-z]+)*)")
 _LAT_TOKEN_B = re.compile(rb"[0-9A-Za-z']+")
-_DIGIT_IN = re.compile(rb"[0-9]")
-_LETTER_DIGIT = bytes(ord("a") if chr(b).isalpha() else ord("0") if chr(b).isdigit() else b for b in range(128))
-_LETTER_DIGIT += bytes(range(128, 256))
-_NO_DIGITS = bytes(ord(" ") if chr(b).isdigit() and b < 128 else b for b in range(256))
+_LATIN_CURLY_APOSTROPHE = re.compile("[A-Za-z]\u2019[A-Za-z]")
+# Cyrillic view of lower-cased UTF-8 text (:func:`_cyr_view`): sentence breaks (the ``brk`` token) become
+# ``|``, other ASCII a space except the apostrophe, other bytes are kept; other multi-byte characters are
+# blanked first and apostrophes that do not join two Cyrillic letters after.
+_CYR_VIEW = bytes(
+    ord("|") if chr(b) in ".!?;\n" else b if b >= 128 or b == ord("'") else ord(" ") for b in range(256)
+)
+_BAR_TO_SPACE = bytes(ord(" ") if b == ord("|") else b for b in range(256))
+_CJK_BREAKS_UTF8 = tuple(c.encode("utf-8") for c in "\u3002\uff01\uff1f\uff1b")
+_BRK_CHAR = re.compile(r"[.!?;\n\u3002\uff01\uff1f\uff1b]")
+_NON_CYR_MB = re.compile(  # other multi-byte characters, with the ASCII between them except ' . ! ? ; \n
+    rb"[\xc2-\xcf\xd4-\xf4][\x80-\xbf]+"
+    rb"(?:[\x00-\x09\x0b-\x20\x22-\x26\x28-\x2d\x2f-\x3a\x3c-\x3e\x40-\x7f\x80-\xbf\xc2-\xcf\xd4-\xf4]*[\x80-\xbf])?"
+)
+_LONE_APOS = re.compile(rb"'(?:(?<![\x80-\xbf]')|(?![\xd0-\xd3]))")
 _NEUTRAL_FORMS_B = frozenset(w.encode() for w in _NEUTRAL_FORMS)
-_F_KO = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
-_F_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _F_CYR = re.compile(r"[\u0400-\u04ff]+(?:['\u2019\u02bc][\u0400-\u04ff]+)*")
 _F_EL = re.compile(r"[\u0370-\u03ff]{2,}")
-_F_UK = re.compile("[іїєґІЇЄҐ]")
-_F_RU = re.compile("[ыэъёЫЭЪЁ]")
-_SENTENCE = re.compile(r"[^.!?;\n\u3002\uff01\uff1f\uff1b]+")  # the complement of the ``brk`` token
-_NEUTRAL_CYRILLIC_LOW = frozenset(w.lower() for w in NEUTRAL_CYRILLIC)
-_CLASS_OF = {"en": "lat", "ko": "ko", "zh": "han", "uk": "cyr", "ru": "cyr", "el": "el"}
+_NEUTRAL_CYRILLIC_LOW_B = frozenset(w.lower().encode() for w in NEUTRAL_CYRILLIC)
+_UK_WORDS_B = frozenset(w.encode() for w in UK_WORDS)
+_RU_WORDS_B = frozenset(w.encode() for w in RU_WORDS)
+_CYR_LEXICON_B = _NEUTRAL_CYRILLIC_LOW_B | _UK_WORDS_B | _RU_WORDS_B
+# UTF-8 bytes that only start or continue fast-path characters: ASCII, continuation bytes, Cyrillic
+# (U+0400-04FF), Han U+5000-9FFF and Hangul U+B000-CFFF.
+_SURE_FAST_BYTES = bytes([*range(0x00, 0xC0), *range(0xD0, 0xD4), *range(0xE5, 0xEA), 0xEB, 0xEC])
 
 
 def _latin_words(view: bytes) -> list[bytes]:
-    """Latin words of a Latin view in order, neutral forms included (the ``_F_LAT`` words).
+    """Latin words of a Latin view in order, neutral forms included (the reference's ``lat`` tokens).
 
     A token of letters is a word, a token with a digit is a number (neutral), a token with an apostrophe
-    is split as ``_F_LAT`` splits it (its neighbours are not letters, digits or apostrophes).
+    is scanned as the reference scans it (its neighbours are not letters, digits or apostrophes).
     """
     tokens = view.split()
     if b"'" not in view:
@@ -470,41 +547,66 @@ def _latin_words(view: bytes) -> list[bytes]:
         if t.isalpha():
             words.append(t)
         elif b"'" in t:
-            words += _F_LAT_B.findall(t)
+            words += [m.group() for m in _LAT_SCAN_B.finditer(t) if m.lastgroup]
     return words
 
 
+def _latin_tokens(view: bytes) -> list[bytes] | None:
+    """Tokens of a Latin view, each a word (letters) or a number (with a digit, neutral); ``None`` when an
+    apostrophe touches a Latin letter or digit (then :func:`_latin_words` splits the tokens)."""
+    if b"'" in view:
+        view = view.replace(b" ' ", b"   ")  # apostrophes between non-Latin letters: no Latin word
+        if b"'" in view:
+            return None
+    return view.split()
+
+
 def _latin_count(view: bytes) -> int:
-    """Counted Latin words of a Latin view (or of a view without digits, see :func:`_latin_view`)."""
-    if b"'" not in view and not _DIGIT_IN.search(view):  # every token is a word
-        tokens = view.split()
-        return len(tokens) - sum(map(_NEUTRAL_FORMS_B.__contains__, tokens))
-    words = _latin_words(view)
+    """Counted Latin words of a Latin view."""
+    tokens = _latin_tokens(view)
+    if tokens is None:
+        words = _latin_words(view)
+        return len(words) - sum(map(_NEUTRAL_FORMS_B.__contains__, words))
+    words = list(filter(bytes.isalpha, tokens))  # numbers (with a digit) dropped before hashing
     return len(words) - sum(map(_NEUTRAL_FORMS_B.__contains__, words))
-
-
-def _latin_view(encoded: bytes) -> bytes:
-    """Latin view of UTF-8 text; digits are blanked too when no digit touches a letter (numbers are neutral
-    tokens either way, and then fewer tokens remain)."""
-    view = encoded.translate(_LATIN_VIEW, _CONTINUATION)
-    classes = view.translate(_LETTER_DIGIT)
-    if b"a0" in classes or b"0a" in classes:
-        return view
-    return view.translate(_NO_DIGITS)
 
 
 def _latin_first(view: bytes) -> int:
     """Character index of the first counted Latin word (there is one)."""
+    tokens = _latin_tokens(view)
+    if tokens is not None:
+        word = next(t for t in tokens if t.isalpha() and t not in _NEUTRAL_FORMS_B)
+        # its first whole-token occurrence is that word (an earlier one would be counted too)
+        return (b" " + view.replace(b"'", b" ") + b" ").find(b" " + word + b" ")
     for m in _LAT_TOKEN_B.finditer(view):
         t = m.group()
         if t.isalpha():
             if t not in _NEUTRAL_FORMS_B:
                 return m.start()
         elif b"'" in t:
-            for w in _F_LAT_B.finditer(t):
-                if w.group() not in _NEUTRAL_FORMS_B:
+            for w in _LAT_SCAN_B.finditer(t):
+                if w.lastgroup and w.group() not in _NEUTRAL_FORMS_B:
                     return m.start() + w.start()
     raise AssertionError("no counted Latin word")
+
+
+def _cyr_view(lowered: str, n_cyr: int) -> bytes:
+    """UTF-8 view of ``lowered`` holding only its ``_F_CYR`` words, separated by spaces, and its sentence
+    breaks as ``|``.
+
+    ``lowered`` is lower-cased text of fast-path characters (``lower()`` keeps each in its script), with
+    apostrophes as ``'`` and ``n_cyr`` Cyrillic characters.
+    """
+    low = lowered.encode("utf-8")
+    if len(low) != len(lowered) + n_cyr:  # multi-byte characters other than Cyrillic
+        for brk in _CJK_BREAKS_UTF8:
+            if brk in low:
+                low = low.replace(brk, b".")
+        low = _NON_CYR_MB.sub(b" ", low)
+    view = low.translate(_CYR_VIEW)
+    if b"'" in view:
+        view = _LONE_APOS.sub(b" ", view)
+    return view
 
 
 def _cyr_words(text: str, start: int = 0, end: int | None = None) -> list[str]:
@@ -534,67 +636,68 @@ def _word_evidence(word: str) -> str:
     return "uk" if low in UK_WORDS else "ru" if low in RU_WORDS else "cyr"
 
 
-# A run of Cyrillic words with one label: (start, end, label, n_words, first_word_index). ``start:end`` is a
-# sentence (or one word); the run's words are the counted Cyrillic words in it.
-_Run = tuple[int, int, str, int, int]
+# A run of Cyrillic words with one label: (start, end, label, n_words, first_word_index or -1 = not yet
+# looked up). ``start:end`` is a sentence (or one word); the run's words are the counted Cyrillic words in it.
+_Run = list
 
 
-def _cyrillic_runs(text: str, scripts: bytes) -> list[_Run] | None:
+def _cyrillic_runs(text: str, view: bytes) -> list[_Run] | None:
     """Cyrillic words labelled uk/ru sentence by sentence, with the rules of :func:`_resolve_cyrillic`.
 
-    A sentence whose words carry evidence for one side only is one run; a sentence with evidence for both
-    sides is one run per word; a sentence without evidence follows the document, else fastText. ``None``
-    when a word has letters of both languages (left to the token-level path).
+    ``view`` is :func:`_cyr_view` of ``text`` (which has no neutral Cyrillic word). A sentence whose words
+    carry evidence for one side only is one run; a sentence with evidence for both sides is one run per
+    word; a sentence without evidence follows the document, else fastText. ``None`` when a word has letters
+    of both languages (left to the token-level path).
     """
-    sentences: list[tuple[int, int, list[str], str]] = []  # (start, end, words, sentence label or "")
+    breaks = [m.start() for m in _BRK_CHAR.finditer(text)]  # view.split(b"|") pieces lie between these
+    sentences: list[tuple[int, int, int, str]] = []  # (start, end, n_words, label: uk, ru, "" or "mixed")
     doc_uk = doc_ru = False
-    for m in _SENTENCE.finditer(text):
-        a, b = m.span()
-        if scripts.find(b"C", a, b) < 0:
-            continue
-        words = _cyr_words(text, a, b)
+    for i, piece in enumerate(view.split(b"|")):
+        words = piece.split()
         if not words:
             continue
-        uk_letter = _F_UK.search(text, a, b) is not None
-        ru_letter = _F_RU.search(text, a, b) is not None
-        low = None
-        if not (uk_letter and ru_letter):
-            low = [w.lower() for w in words]
-        has_uk = uk_letter or not UK_WORDS.isdisjoint(low)
-        has_ru = ru_letter or not RU_WORDS.isdisjoint(low)
+        uk_letter = b"\xd1\x96" in piece or b"\xd1\x97" in piece or b"\xd1\x94" in piece or b"\xd2\x91" in piece
+        ru_letter = b"\xd1\x8b" in piece or b"\xd1\x8d" in piece or b"\xd1\x8a" in piece or b"\xd1\x91" in piece
+        has_uk = uk_letter or not _UK_WORDS_B.isdisjoint(words)
+        has_ru = ru_letter or not _RU_WORDS_B.isdisjoint(words)
         doc_uk |= has_uk
         doc_ru |= has_ru
-        label = "" if has_uk == has_ru else "uk" if has_uk else "ru"
-        if has_uk and has_ru:
-            label = "mixed"
-        sentences.append((a, b, words, label))
+        label = ("mixed" if has_uk else "") if has_uk == has_ru else "uk" if has_uk else "ru"
+        start = breaks[i - 1] + 1 if i else 0
+        sentences.append((start, breaks[i] if i < len(breaks) else len(text), len(words), label))
     runs: list[_Run] = []
-    for a, b, words, label in sentences:
+    for a, b, n, label in sentences:
         if label == "mixed":  # word by word; words without evidence follow fastText on the sentence
             code = None
             for m in _F_CYR.finditer(text, a, b):
                 w = m.group()
-                if w in NEUTRAL_CYRILLIC:
-                    continue
                 lab = _word_evidence(w)
                 if lab == "cyr":
                     if set(w) & _UK_ONLY:
                         return None  # letters of both languages in one word
-                    code = code or _uk_or_ru(" ".join(words))
+                    code = code or _uk_or_ru(" ".join(_cyr_words(text, a, b)))
                     lab = code
-                runs.append((m.start(), m.end(), lab, 1, m.start()))
+                runs.append([m.start(), m.end(), lab, 1, m.start()])
             continue
         if not label:
-            label = ("uk" if doc_uk else "ru") if doc_uk != doc_ru else _uk_or_ru(" ".join(words))
-        runs.append((a, b, label, len(words), _cyr_first(text, a, b)))
+            label = ("uk" if doc_uk else "ru") if doc_uk != doc_ru else _uk_or_ru(" ".join(_cyr_words(text, a, b)))
+        runs.append([a, b, label, n, -1])
     return runs
+
+
+def _runs_first(runs: list[_Run], label: str, text: str) -> int:
+    """Character index of the first Cyrillic word labelled ``label`` (there is one)."""
+    run = next(r for r in runs if r[2] == label)
+    if run[4] < 0:
+        run[4] = _cyr_first(text, run[0], run[1])
+    return run[4]
 
 
 def _runs_before(runs: list[_Run], label: str, text: str, pos: int) -> int:
     """Counted Cyrillic words labelled ``label`` that start before character ``pos``."""
     n = 0
-    for a, b, lab, k, first in runs:
-        if first >= pos:
+    for a, b, lab, k, _first in runs:
+        if a >= pos:
             break
         if lab == label:
             n += k if b <= pos else len(_cyr_words(text, a, pos))
@@ -604,22 +707,35 @@ def _runs_before(runs: list[_Run], label: str, text: str, pos: int) -> int:
 def _fast(text: str, target: str) -> Composition | None:
     """Exact composition of prepared ``text`` without the token loop, or ``None`` (token-level path needed).
 
-    Applies when the text has only fast-path characters (no kana, no non-ASCII Latin, no other script)
-    and no Cyrillic word has letters of both Ukrainian and Russian. Every other script gives one label per
-    script; Cyrillic words get one label for the whole text when its evidence is one-sided, else a label per
-    sentence (:func:`_cyrillic_runs`), exactly as :func:`_resolve_cyrillic` decides.
+    Applies when the text has only fast-path characters (no kana, no non-ASCII Latin, no other script, no
+    Latin word joined by ``’``), no Cyrillic word has letters of both Ukrainian and Russian, and no unit word
+    sits in a text with mixed uk/ru evidence. Every other script gives one label per script; Cyrillic words
+    get one label for the whole text when its evidence is one-sided, else a label per sentence
+    (:func:`_cyrillic_runs`), exactly as :func:`_resolve_cyrillic` decides. Counting works on byte views of
+    the UTF-8 text (``bytes.translate``/``split``/``count``) instead of one Python object per word.
     """
-    if _NOT_FAST.search(text):
+    plain = text
+    if "\u2019" in text:
+        if _LATIN_CURLY_APOSTROPHE.search(text):
+            return None  # a Latin word with a non-ASCII letter: the reference asks fastText about its sentence
+        plain = text.replace("\u2019", "'")  # the same apostrophe for every rule of the fast path
+    encoded = plain.encode("utf-8")
+    # ASCII, Cyrillic and most Hangul/Han lead bytes are fast-path characters whatever follows them
+    residue = encoded.translate(None, _SURE_FAST_BYTES)
+    if residue and (
+        _NOT_FAST.search(text)
+        or (b"\xc2" in residue or b"\xe2" in residue or b"\xe3" in residue)  # lead bytes of _NUMBER_GLUED
+        and _NUMBER_GLUED.search(text)
+    ):
         return None
     # one byte per character naming its script: counts and positions without regex passes
-    encoded = (text.replace("\u2019", "'") if "\u2019" in text else text).encode("utf-8")
     scripts = encoded.translate(_SCRIPT_TABLE, _CONTINUATION)
     label = {"lat": "en", "ko": "ko", "han": "zh", "el": "el"}
     counts: dict[str, int] = {}
     latin = hangul = None
     runs: list[_Run] | None = None
     if b"L" in scripts:
-        latin = _latin_view(encoded)
+        latin = encoded.translate(_LATIN_VIEW, _CONTINUATION)
         counts["lat"] = _latin_count(latin)
     if b"K" in scripts:
         hangul = b" " + scripts.translate(_ONLY_K)
@@ -629,19 +745,24 @@ def _fast(text: str, target: str) -> Composition | None:
     if b"G" in scripts:
         counts["el"] = len(_F_EL.findall(text))
     if b"C" in scripts:
-        words = _cyr_words(text)
+        lowered = plain.lower()
+        view = _cyr_view(lowered, scripts.count(b"C"))
+        cyr_words = view.translate(_BAR_TO_SPACE)
+        words = cyr_words.split()
+        lexical = _CYR_LEXICON_B.intersection(words)  # unit, Ukrainian and Russian words present
+        neutral = not _NEUTRAL_CYRILLIC_LOW_B.isdisjoint(lexical)
+        if neutral:  # maybe unit words (case-sensitive): the exact list
+            words = [w.lower().encode("utf-8") for w in _cyr_words(text)]
         if words:
-            uk_letter, ru_letter = _F_UK.search(text) is not None, _F_RU.search(text) is not None
-            has_uk = has_ru = True
-            if not (uk_letter and ru_letter):
-                low_words = " ".join(words).lower().split()
-                has_uk = uk_letter or not UK_WORDS.isdisjoint(low_words)
-                has_ru = ru_letter or not RU_WORDS.isdisjoint(low_words)
+            uk_letter = "і" in lowered or "ї" in lowered or "є" in lowered or "ґ" in lowered
+            ru_letter = "ы" in lowered or "э" in lowered or "ъ" in lowered or "ё" in lowered
+            has_uk = uk_letter or not _UK_WORDS_B.isdisjoint(lexical)
+            has_ru = ru_letter or not _RU_WORDS_B.isdisjoint(lexical)
             if has_uk != has_ru:
                 counts["cyr"] = len(words)
                 label["cyr"] = "uk" if has_uk else "ru"
             else:
-                runs = _cyrillic_runs(text, scripts)
+                runs = None if neutral else _cyrillic_runs(text, view)
                 if runs is None:
                     return None
                 for _a, _b, lab, k, _first in runs:
@@ -663,7 +784,7 @@ def _fast(text: str, target: str) -> Composition | None:
             return _F_EL.search(text).start()
         if cls == "cyr":
             return _cyr_first(text)
-        return next(first for _a, _b, lab, _k, first in runs if lab == cls)
+        return _runs_first(runs, cls, text)
 
     def count_before(cls: str, pos: int) -> int:
         if cls == "lat":
@@ -675,7 +796,10 @@ def _fast(text: str, target: str) -> Composition | None:
         if cls == "el":
             return len(_F_EL.findall(text, 0, pos))
         if cls == "cyr":
-            return len(_cyr_words(text, 0, pos))
+            if neutral or len(cyr_words) != len(encoded):
+                return len(_cyr_words(text, 0, pos))
+            # the view is byte-aligned with the text: ASCII characters 1 byte, Cyrillic 2
+            return len(cyr_words[: pos + scripts.count(b"C", 0, pos)].split())
         return _runs_before(runs, cls, text, pos)
 
     target_cls = next((c for c in counts if label[c] == target), None)
@@ -766,6 +890,17 @@ def compositions(texts: Sequence[str], target: str | Sequence[str]) -> list[Comp
     return [_composition(_prepare(t), tg) for t, tg in zip(texts, targets, strict=True)]
 
 
+def _first_tag(pattern: re.Pattern, text: str) -> re.Match | None:
+    """``pattern.search(text)`` for a pattern that starts with ``<``: tried only where ``<`` is."""
+    i = text.find("<")
+    while i >= 0:
+        m = pattern.match(text, i)
+        if m:
+            return m
+        i = text.find("<", i + 1)
+    return None
+
+
 def cot_text(completion: str, lang: str) -> str:
     """The chain-of-thought part of a completion: ``<think>`` tags and the final-answer line(s) removed.
 
@@ -778,12 +913,13 @@ def cot_text(completion: str, lang: str) -> str:
     get_language(lang)
     text = _clean(completion)
     if "<" in text:
-        open_tag, close_tag = _THINK_OPEN.search(text), _THINK_CLOSE.search(text)
+        open_tag, close_tag = _first_tag(_THINK_OPEN, text), _first_tag(_THINK_CLOSE, text)
         if open_tag and close_tag and close_tag.start() > open_tag.start():
             text = text[open_tag.end() : close_tag.start()]
         elif close_tag and not open_tag:
             text = text[: close_tag.start()]
-        text = _THINK_TAG.sub(" ", text)
+        if "<" in text:
+            text = _THINK_TAG.sub(" ", text)
     text = text.rstrip()
     while text:  # drop trailing final-answer lines; keep the reasoning before an anchor on the last line
         cut = text.rfind("\n") + 1
