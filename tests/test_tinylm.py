@@ -48,6 +48,15 @@ def test_corpus_mix_is_respected_and_deterministic():
     assert docs == again
 
 
+def test_corpus_does_not_depend_on_mix_key_order():
+    items = [{"id": f"i{i}", "answer": str(i), "renderings": {
+        "en": {"question": f"Q{i}?", "solution": f"{i} + 0 = {i}."},
+        "ko": {"question": f"질문 {i}?", "solution": f"{i} 더하기 0은 {i}입니다."}}} for i in range(20)]
+    one = build_corpus(items, "ko", {"en_en": 0.5, "tgt_tgt": 0.3, "tgt_en": 0.2}, 200, seed=1, template="{question}\n")
+    two = build_corpus(items, "ko", {"tgt_en": 0.2, "en_en": 0.5, "tgt_tgt": 0.3}, 200, seed=1, template="{question}\n")
+    assert one == two
+
+
 def test_corpus_rejects_unknown_kind():
     import pytest
 

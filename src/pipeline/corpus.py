@@ -42,7 +42,7 @@ def build_corpus(items: Sequence[dict[str, Any]], target: str, mix: dict[str, fl
     if missing:
         raise ValueError(f"{len(missing)} world items lack an 'en' or {target!r} rendering (e.g. {missing[0]})")
     rng = random.Random(seed)
-    kinds = list(mix)
+    kinds = [k for k in KINDS if k in mix]  # fixed order: the corpus must not depend on the config's key order
     weights = [mix[k] / total for k in kinds]
     docs = []
     for _ in range(n_docs):
