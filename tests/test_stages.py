@@ -10,6 +10,7 @@ import pytest
 
 from pipeline import world
 from pipeline.checkpoints import load_model
+from pipeline.composition import cot_compositions
 from pipeline.evaluate import run_evaluation
 from pipeline.grpo import run_grpo
 from pipeline.jsonl import read_jsonl, write_jsonl
@@ -106,6 +107,9 @@ def test_grpo_logs_every_rollout_with_reward_components(lab, sft_dir):
     expected = roll["reward_accuracy"] + 0.5 * roll["reward_lang_consistency"]
     assert (roll["reward"] - expected).abs().max() < 1e-9
     assert roll["target_share"].between(0, 1).all()
+    recomputed = cot_compositions(roll["completion"].tolist(), "ko")
+    assert roll["target_share"].tolist() == pytest.approx([c.target_share for c in recomputed])
+    assert roll["n_words"].tolist() == [c.n_words for c in recomputed]
     run = json.loads((out / "run.json").read_text())
     assert run["params"]["loss_type"] == "grpo" and run["params"]["beta"] == 0.0
     assert run["reward"]["weights"][-1] == 0.5 and run["global_step"] == 2

@@ -64,6 +64,10 @@ def resolve_extra_args(extra: dict[str, Any]) -> dict[str, Any]:
     return extra
 
 
+COMPOSITION_FIELDS = ("target_share", "en_share", "other_share", "other_lang", "n_words",
+                      "first_switch_word", "first_switch_frac")
+
+
 def with_item_ids(func: Callable[..., list[float]]) -> Callable[..., list[float]]:
     """Wrap a reward so that it also logs each completion's item id into TRL's completions table."""
 
@@ -77,7 +81,7 @@ def with_item_ids(func: Callable[..., list[float]]) -> Callable[..., list[float]
 
 
 def reward_column(name: str) -> str:
-    """``accuracy_reward`` -> ``reward_accuracy``; ``lang_consistency`` -> ``reward_lang_consistency``."""
+    """``accuracy`` -> ``reward_accuracy``; ``lang_consistency`` -> ``reward_lang_consistency``."""
     return "reward_" + name.removesuffix("_reward")
 
 
@@ -101,10 +105,13 @@ def normalise_rollouts(completions_dir: Path, rid: str, lang: str, reward_names:
     out["reward"] = total
     out["advantage"] = df["advantage"].astype(float)
     out["correct"] = df["correct"].astype(bool) if "correct" in df else out["reward_accuracy"] > 0.5
-    comps = cot_compositions(out["completion"].tolist(), lang)
-    for field in ("target_share", "en_share", "other_share", "other_lang", "n_words",
-                  "first_switch_word", "first_switch_frac"):
-        out[field] = [getattr(c, field) for c in comps]
+    if all(field in df for field in COMPOSITION_FIELDS):  # logged by the lang_consistency reward (log_extra)
+        for field in COMPOSITION_FIELDS:
+            out[field] = df[field]
+    else:
+        comps = cot_compositions(out["completion"].tolist(), lang)
+        for field in COMPOSITION_FIELDS:
+            out[field] = [getattr(c, field) for c in comps]
     return out
 
 
