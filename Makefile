@@ -9,7 +9,7 @@ CORES ?= 2
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test lint venv
+.PHONY: run test lint venv seeds prior-sweep
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -22,6 +22,14 @@ venv: $(VENV)/.installed
 
 run: $(VENV)/.installed
 	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --cores $(CORES) $(ARGS)
+
+# The CPU lab's two sweeps (README "What you will see"): three seeds of the default run, and the default run
+# once per pretraining mix of config.yaml's prior_sweep (results/priors/{mix}/, figure results/figures/prior_sweep.png).
+seeds: $(VENV)/.installed
+	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --cores $(CORES) --configfile config/sweeps/seeds.yaml $(ARGS)
+
+prior-sweep: $(VENV)/.installed
+	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --cores $(CORES) prior_sweep $(ARGS)
 
 test: $(VENV)/.installed
 	PATH="$(abspath $(VENV))/bin:$$PATH" pytest $(PYTEST_ARGS)

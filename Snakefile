@@ -20,12 +20,14 @@ include: "workflow/rules/recovery.smk"
 include: "workflow/rules/eval.smk"
 include: "workflow/rules/store.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/priors.smk"
 
 
 rule all:
     default_target: True
     input:
         INGEST_REPORT,
+        FINDINGS,
         figure_outputs(),
 
 
@@ -42,3 +44,8 @@ rule train:
 rule evaluation:
     input:
         eval_outputs(),
+
+
+rule prior_sweep:
+    input:
+        rules.prior_sweep_figure.output,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 
 import pandas as pd
 import pytest
@@ -12,9 +13,9 @@ from pipeline import world
 from pipeline.checkpoints import load_model
 from pipeline.composition import cot_compositions
 from pipeline.evaluate import run_evaluation
-from pipeline.grpo import run_grpo
+from pipeline.grpo import clear_stale_completions, run_grpo
 from pipeline.jsonl import read_jsonl, write_jsonl
-from pipeline.pretrain import NonFiniteLossError, lr_at, run_pretrain
+from pipeline.pretrain import NonFiniteLossError, length_bucketed_batches, lr_at, run_pretrain
 from pipeline.runinfo import RunInfo
 from pipeline.sft import run_sft
 
@@ -138,3 +139,32 @@ def test_evaluation_scores_greedy_and_sampled(lab, sft_dir):
     with pytest.raises(ValueError, match="'split'.*is required"):
         run_evaluation(str(sft_dir / "model"), lab / "ko_test.jsonl", lab / "x.parquet", lab / "x.json",
                        info, "ko/seed0/sft", no_split, PROMPT)
+
+
+def test_length_buckets_group_documents_of_similar_length_without_changing_the_draw():
+    docs = [[0] * n for n in range(1, 201)]  # document i has length i + 1
+    plain = list(length_bucketed_batches(docs, 10, 8, 1, random.Random(3)))
+    bucketed = list(length_bucketed_batches(docs, 10, 8, 4, random.Random(3)))
+    assert len(plain) == len(bucketed) == 10 and all(len(b) == 8 for b in plain + bucketed)
+
+    def padded(batches):
+        return sum(max(map(len, b)) * len(b) for b in batches)
+
+    assert padded(bucketed) < 0.8 * padded(plain)
+    # k = 4: the first 4 batches are one sorted pool of 32 draws, cut into 4 (shuffled) batches
+    first_pool = sorted(len(d) for b in bucketed[:4] for d in b)
+    assert all(max(map(len, a)) <= min(map(len, b)) or max(map(len, b)) <= min(map(len, a))
+               for a in bucketed[:4] for b in bucketed[:4] if a is not b)
+    assert len(first_pool) == 32
+    assert len(list(length_bucketed_batches(docs, 7, 8, 4, random.Random(0)))) == 7  # last pool is partial
+
+
+def test_stale_completions_of_an_earlier_longer_run_are_removed(tmp_path):
+    comp = tmp_path / "completions"
+    comp.mkdir()
+    for step in range(1, 8):
+        pd.DataFrame({"step": [step]}).to_parquet(comp / f"completions_{step:05d}.parquet")
+    assert clear_stale_completions(comp, 5) == 2  # resuming from checkpoint-5: steps 6-7 are re-run
+    assert sorted(f.name for f in comp.iterdir())[-1] == "completions_00005.parquet"
+    assert clear_stale_completions(comp, 0) == 5 and not list(comp.iterdir())  # fresh run: nothing kept
+    assert clear_stale_completions(tmp_path / "missing", 0) == 0

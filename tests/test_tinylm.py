@@ -1,8 +1,11 @@
 """The tiny model: tokenizer, model construction, save/load round trip."""
 
-from pipeline import tinylm
+import pytest
+
+from pipeline import tinylm, world
 from pipeline.checkpoints import load_model, load_tokenizer
 from pipeline.corpus import build_corpus
+from pipeline.jsonl import read_jsonl
 
 TEXTS = [
     "Mina has 12 apples. She buys 7 more: 12 + 7 = 19.\nThe answer is 19.",
@@ -62,3 +65,22 @@ def test_corpus_rejects_unknown_kind():
 
     with pytest.raises(ValueError, match="unknown corpus kinds"):
         build_corpus([], "ko", {"en_xx": 1.0}, 10, seed=0, template="{question}\n")
+
+
+def test_english_only_families_never_get_target_language_reasoning(tmp_path) -> None:
+    world.write_world(tmp_path, {"train": {"n": 120}}, seed=4, languages=["en", "ko"],
+                      families={"shopping": 1, "units": 1})
+    items = read_jsonl(tmp_path / "parallel.jsonl")
+    mix = {"en_en": 0.5, "tgt_tgt": 0.3, "tgt_en": 0.2}
+    docs = build_corpus(items, "ko", mix, 600, seed=0, template="{question}\n", english_only=["units"])
+    by_kind = {k: {d["family"] for d in docs if d["kind"] == k} for k in mix}
+    assert by_kind["tgt_tgt"] == {"shopping"}
+    assert by_kind["en_en"] == {"shopping", "units"} and by_kind["tgt_en"] == {"shopping", "units"}
+    assert not any("1다스는" in d["text"] or "1주는" in d["text"] or "1년은" in d["text"] for d in docs)
+    # without English-only families the corpus is the one drawn before the knob existed
+    plain = build_corpus(items, "ko", mix, 600, seed=0, template="{question}\n")
+    assert any(d["kind"] == "tgt_tgt" and d["family"] == "units" for d in plain)
+    assert plain == build_corpus(items, "ko", mix, 600, seed=0, template="{question}\n", english_only=())
+    with pytest.raises(ValueError, match="English-only family"):
+        build_corpus([it for it in items if it["family"] == "units"], "ko", mix, 10, 0, "{question}\n",
+                     english_only=["units"])

@@ -103,6 +103,10 @@ def test_micro_pipeline_end_to_end(tmp_path):
         png = tmp_path / "results" / "figures" / f"{name}.png"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
         assert (tmp_path / "results" / "figures" / f"{name}.pdf").read_bytes()[:4] == b"%PDF"
+    findings = json.loads((tmp_path / "results" / "findings.json").read_text())
+    assert [(r["lang"], r["seed"], r["acc_arm"], r["lc_arm"]) for r in findings["per_seed"]] == \
+        [("ko", 0, "acc", "acc_lc")]
+    assert "| ko | 0 |" in (tmp_path / "results" / "findings.md").read_text()
     again = snakemake(tmp_path, "-n", config=two_split_config(tmp_path, ["test"]), timeout=120)
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr
 
@@ -139,3 +143,29 @@ def test_micro_pipeline_end_to_end(tmp_path):
     done = snakemake(tmp_path, "-n", config=both, timeout=120)
     assert done.returncode == 0 and "Nothing to be done" in done.stdout + done.stderr
     shutil.rmtree(tmp_path / "results", ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_prior_sweep_runs_one_pipeline_per_mix_and_one_figure(tmp_path):
+    """Target prior_sweep on the micro config: a complete pipeline (own config, results tree and store) per
+    pretraining mix, then one figure and table read from those stores; a second call has nothing to do."""
+    cfg = yaml.safe_load(MICRO.read_text())
+    cfg["prior_sweep"] = {"mixes": {"en90": {"en_en": 0.9, "tgt_tgt": 0.05, "tgt_en": 0.05},
+                                    "en50": {"en_en": 0.5, "tgt_tgt": 0.45, "tgt_en": 0.05}}}
+    config = tmp_path / "sweep.yaml"
+    config.write_text(yaml.safe_dump(cfg))
+    run = snakemake(tmp_path, "--cores", "2", "prior_sweep", config=config, timeout=1500)
+    assert run.returncode == 0, (run.stdout + run.stderr)[-4000:]
+    for prior, mix in cfg["prior_sweep"]["mixes"].items():
+        prior_cfg = yaml.safe_load((tmp_path / "results" / "priors" / prior / "config.yaml").read_text())
+        assert prior_cfg["pretrain"]["mix"] == mix and "prior_sweep" not in prior_cfg
+        base = json.loads((tmp_path / f"results/priors/{prior}/results/ko/seed0/base/run.json").read_text())
+        assert base["params"]["mix"] == mix
+        assert (tmp_path / f"results/priors/{prior}/results/collapse.duckdb").exists()
+    assert not (tmp_path / "results" / "ko").exists()  # the sweep does not touch the default run
+    table = pd.read_csv(tmp_path / "results" / "priors" / "prior_sweep.csv")
+    assert sorted(table.prior) == ["en50", "en90"]
+    assert table.set_index("prior").tgt_reasoning.to_dict() == pytest.approx({"en90": 0.05, "en50": 0.45})
+    assert (tmp_path / "results" / "figures" / "prior_sweep.png").stat().st_size > 5000
+    again = snakemake(tmp_path, "-n", "prior_sweep", config=config, timeout=120)
+    assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr

@@ -50,7 +50,7 @@ def test_ids_are_stable_and_shared_across_languages(train_items: list[world.Worl
     assert {r["lang"] for r in records} == set(world.WORLD_LANGUAGES)
     assert len({r["question"] for r in records}) == 4  # really four different renderings
     for r in records:
-        assert set(r) == {"id", "source", "split", "lang", "question", "solution", "answer", "difficulty"}
+        assert set(r) == {"id", "source", "split", "lang", "question", "solution", "answer", "difficulty", "family"}
         assert r["source"] == "synthetic" and r["difficulty"] == item.difficulty
 
 
@@ -105,7 +105,7 @@ def test_all_families_and_operations_occur(train_items: list[world.WorldItem]) -
         if it.family == "sharing":
             assert it.spec["steps"][0]["op"] == "*" and it.spec["steps"][-1]["op"] == "/"
         if it.family == "units":
-            assert it.spec["steps"][0] == {"op": "*", "arg": {"dozen": 12, "week": 7}[it.spec["unit"]]}
+            assert it.spec["steps"][0] == {"op": "*", "arg": {"dozen": 12, "week": 7, "year": 12}[it.spec["unit"]]}
 
 
 def test_train_and_test_share_no_problem() -> None:
@@ -298,3 +298,36 @@ def test_generation_is_stable_across_processes() -> None:
     items = world.generate_items(8, "train", seed=1234)
     assert [it.answer for it in items] == ["65", "87", "2", "49", "36", "40", "32", "75"]
     assert [it.family for it in items][:3] == ["ages", "shopping", "sharing"]
+
+
+def test_family_weights_shift_the_family_shares() -> None:
+    weights = {"shopping": 1, "travel": 1, "units": 2}
+    items = world.generate_items(600, "train", seed=2, families=weights)
+    counts = {f: sum(it.family == f for it in items) for f in weights}
+    assert set(counts) == {it.family for it in items}
+    assert 0.4 < counts["units"] / len(items) < 0.6  # expected 0.5
+    assert abs(counts["shopping"] - counts["travel"]) < 0.2 * len(items)
+    # a plain list keeps drawing uniformly and gives the same items as before weights existed
+    assert [it.id for it in world.generate_items(20, "train", seed=2, families=["shopping", "travel"])] == \
+        [f"world-train-{i:06d}" for i in range(20)]
+    for bad in ({"units": 0}, {"units": -1.0}, {"units": "two"}):
+        with pytest.raises(world.WorldSpecError, match="weights must be positive"):
+            world.generate_items(5, "train", seed=0, families=bad)
+
+
+def test_year_unit_needs_the_months_fact_in_every_language() -> None:
+    year = _spec("units", ["f", 0], 3, [{"op": "*", "arg": 12}, {"op": "-", "arg": 5, "v": 0}], unit="year")
+    assert year.answer == "31"
+    rendered = {lang: world.render(year, lang) for lang in world.WORLD_LANGUAGES}
+    for lang, (question, solution) in rendered.items():
+        assert "12" not in question, lang  # the fact is not stated in the question
+        assert "3 × 12 = 36" in solution and "36 - 5 = 31" in solution, lang
+    assert rendered["en"][1].startswith("A year has 12 months: 3 × 12 = 36.")
+    assert rendered["ko"][1].startswith("1년은 12개월입니다: 3 × 12 = 36.")
+    assert "5 місяців" in rendered["uk"][0] and "провела за кордоном" in rendered["uk"][0]
+    assert "3 роки" in rendered["uk"][0]
+
+
+def test_records_carry_the_family() -> None:
+    item = world.generate_items(1, "train", seed=0)[0]
+    assert world.to_record(item, "ko")["family"] == item.family

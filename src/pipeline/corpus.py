@@ -7,17 +7,21 @@ Each document is a prompt followed by a reference completion. Its *kind* says wh
 * ``tgt_en``: target-language question, English reasoning (code-switched).
 
 The mix (shares of each kind) is the knob that sets how strongly English dominates the model's prior.
+*English-only families* (``data.world.english_only_families``) model knowledge that the target-language
+data lacks: their items appear only in kinds whose reasoning is English, so the model learns, for
+example, that a dozen is 12 only while reasoning in English.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from pipeline.prompts import build_prompt, build_target
 
 KINDS = ("en_en", "tgt_tgt", "tgt_en")
+REASONING_LANG = {"en_en": "en", "tgt_tgt": "tgt", "tgt_en": "en"}
 
 
 def document(item: dict[str, Any], kind: str, target: str, template: str) -> str:
@@ -30,8 +34,11 @@ def document(item: dict[str, Any], kind: str, target: str, template: str) -> str
 
 
 def build_corpus(items: Sequence[dict[str, Any]], target: str, mix: dict[str, float], n_docs: int,
-                 seed: int, template: str) -> list[dict[str, str]]:
-    """``n_docs`` documents drawn with kinds in proportion to ``mix`` (normalised); deterministic in ``seed``."""
+                 seed: int, template: str, english_only: Collection[str] = ()) -> list[dict[str, str]]:
+    """``n_docs`` documents drawn with kinds in proportion to ``mix`` (normalised); deterministic in ``seed``.
+
+    Items whose ``family`` is in ``english_only`` are only drawn for kinds with English reasoning.
+    """
     unknown = set(mix) - set(KINDS)
     if unknown:
         raise ValueError(f"unknown corpus kinds {sorted(unknown)} in pretrain.mix; use {list(KINDS)}")
@@ -41,12 +48,18 @@ def build_corpus(items: Sequence[dict[str, Any]], target: str, mix: dict[str, fl
     missing = [it["id"] for it in items if target not in it["renderings"] or "en" not in it["renderings"]]
     if missing:
         raise ValueError(f"{len(missing)} world items lack an 'en' or {target!r} rendering (e.g. {missing[0]})")
+    target_pool = [it for it in items if it.get("family") not in set(english_only)]
+    if mix.get("tgt_tgt", 0) > 0 and not target_pool:
+        raise ValueError(f"every world item is of an English-only family {sorted(english_only)}: nothing is "
+                         "left for target-language reasoning documents (tgt_tgt)")
     rng = random.Random(seed)
     kinds = [k for k in KINDS if k in mix]  # fixed order: the corpus must not depend on the config's key order
     weights = [mix[k] / total for k in kinds]
     docs = []
     for _ in range(n_docs):
         kind = rng.choices(kinds, weights)[0]
-        item = items[rng.randrange(len(items))]
-        docs.append({"id": item["id"], "kind": kind, "text": document(item, kind, target, template)})
+        pool = items if REASONING_LANG[kind] == "en" else target_pool
+        item = pool[rng.randrange(len(pool))]
+        docs.append({"id": item["id"], "kind": kind, "family": item.get("family"),
+                     "text": document(item, kind, target, template)})
     return docs

@@ -85,6 +85,17 @@ def reward_column(name: str) -> str:
     return "reward_" + name.removesuffix("_reward")
 
 
+def clear_stale_completions(completions_dir: Path, keep_up_to: int) -> int:
+    """Delete TRL completions files of steps after ``keep_up_to`` (0 = all): left by an earlier run of this arm
+    (a longer one, or a crash after the last checkpoint), they would otherwise end up in ``rollouts.parquet``.
+    Returns how many files were deleted."""
+    stale = [f for f in completions_dir.glob("completions_*.parquet")
+             if int(f.stem.rsplit("_", 1)[1]) > keep_up_to]
+    for f in stale:
+        f.unlink()
+    return len(stale)
+
+
 def normalise_rollouts(completions_dir: Path, rid: str, lang: str, reward_names: list[str],
                        weights: list[float]) -> pd.DataFrame:
     """One row per rollout with the columns of docs/artifacts.md, from TRL's completions_*.parquet."""
@@ -158,6 +169,8 @@ def run_grpo(model_path: str, train_path: str | Path, out_dir: str | Path, info:
                               train_dataset=Dataset.from_list(grpo_rows(records, info.lang, prompt_cfg)),
                               callbacks=[nan_guard_callback()], peft_config=lora_config(cfg))
         resume = last_checkpoint(out_dir)
+        info.extra["stale_completions_removed"] = clear_stale_completions(
+            out_dir / "completions", int(Path(resume).name.split("-")[1]) if resume else 0)
         result = trainer.train(resume_from_checkpoint=resume)
         info.extra.update(resumed_from=resume, train_loss=result.training_loss,
                           global_step=trainer.state.global_step)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,25 @@ def lr_at(step: int, steps: int, lr: float, warmup: int, min_ratio: float = 0.1)
     return lr * (min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
+def length_bucketed_batches(token_ids: list[list[int]], steps: int, bsz: int, buckets: int,
+                            rng: random.Random) -> Iterator[list[list[int]]]:
+    """``steps`` batches of ``bsz`` documents drawn uniformly at random (with replacement).
+
+    With ``buckets`` = k > 1, k batches' worth of documents is drawn at once, sorted by length and cut into k
+    batches (in random order), so a batch holds documents of similar length and less padding is computed
+    (about 85 % real tokens with k = 4 on the default corpus, 63 % with k = 1). Every document keeps the same
+    chance of being drawn.
+    """
+    done = 0
+    while done < steps:
+        k = max(1, min(buckets, steps - done))
+        pool = sorted((token_ids[rng.randrange(len(token_ids))] for _ in range(bsz * k)), key=len)
+        chunks = [pool[i * bsz:(i + 1) * bsz] for i in range(k)]
+        rng.shuffle(chunks)
+        yield from chunks
+        done += k
+
+
 def train_lm(model: Any, token_ids: list[list[int]], pad_id: int, train: dict[str, Any], seed: int,
              log_path: Path, rid: str) -> list[dict[str, Any]]:
     """Pretrain ``model`` on tokenised documents; returns (and writes) the loss log."""
@@ -45,9 +66,10 @@ def train_lm(model: Any, token_ids: list[list[int]], pad_id: int, train: dict[st
     warmup = max(1, int(train["warmup_frac"] * steps))
     log, running = [], []
     model.train()
+    batches = length_bucketed_batches(token_ids, steps, bsz, int(train.get("length_buckets", 1)), rng)
     bar = tqdm(range(steps), desc="pretrain", unit="step", mininterval=2.0)
     for step in bar:
-        batch = [token_ids[rng.randrange(len(token_ids))] for _ in range(bsz)]
+        batch = next(batches)
         width = max(map(len, batch))
         ids = torch.full((bsz, width), pad_id, dtype=torch.long)
         mask = torch.zeros((bsz, width), dtype=torch.long)
@@ -90,13 +112,15 @@ def run_pretrain(parallel_path: str | Path, out_dir: str | Path, lang: str, seed
     info = RunInfo(rid, "pretrain", lang, seed, params={**cfg, "template": template},
                    model="tiny-qwen2 (pretrained in pipeline)", dataset="synthetic")
     with track_run(info, out_dir / "run.json"):
-        docs = build_corpus(items, lang, cfg["mix"], cfg["n_docs"], seed, template)
+        docs = build_corpus(items, lang, cfg["mix"], cfg["n_docs"], seed, template,
+                            cfg.get("english_only_families") or ())
         write_jsonl(out_dir / "corpus.jsonl", docs)
         tok = tinylm.train_tokenizer((d["text"] for d in docs), cfg["vocab_size"])
         token_ids = [tok(d["text"])["input_ids"] + [tok.eos_token_id] for d in docs]
         model = tinylm.build_model(tok, cfg["model"], seed)
         info.extra["n_parameters"] = tinylm.n_parameters(model)
         info.extra["corpus_kinds"] = {k: sum(d["kind"] == k for d in docs) for k in cfg["mix"]}
+        info.extra["corpus_families"] = dict(sorted(Counter(d["family"] for d in docs).items()))
         log = train_lm(model, token_ids, tok.pad_token_id, cfg["train"], seed, out_dir / "train_log.jsonl", rid)
         info.extra["final_loss"] = log[-1]["loss"]
         tinylm.save(model, tok, out_dir / "model")

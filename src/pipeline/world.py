@@ -9,7 +9,7 @@ solution (the pipeline appends :func:`pipeline.languages.answer_line`).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,8 +56,10 @@ class WorldItem:
 
 
 def generate_items(n: int, split: str, seed: int, min_steps: int = 2, max_steps: int = 4, max_value: int = 99,
-                   families: Sequence[str] | None = None) -> list[WorldItem]:
+                   families: Sequence[str] | Mapping[str, float] | None = None) -> list[WorldItem]:
     """``n`` distinct items of ``split``; item ``i`` depends only on (seed, split, i) and the knobs.
+
+    ``families`` is a list (drawn uniformly) or a mapping family -> relative weight.
 
     Specs whose arithmetic hashes outside the split's pool are redrawn, so train and test never share a
     problem. Raises :class:`WorldSpecError` for bad knobs, unknown families/splits or an exhausted space.
@@ -70,7 +72,11 @@ def generate_items(n: int, split: str, seed: int, min_steps: int = 2, max_steps:
     items = []
     for index in range(n):
         rng = random.Random(f"world|{seed}|{split}|{index}")
-        family, n_steps = rng.choice(chosen), rng.randint(min_steps, max_steps)  # uniform, not reweighted
+        if isinstance(families, Mapping):
+            family = rng.choices(chosen, [families[f] for f in chosen])[0]
+        else:
+            family = rng.choice(chosen)  # uniform
+        n_steps = rng.randint(min_steps, max_steps)  # uniform, not reweighted
         for _ in range(MAX_ATTEMPTS):
             spec = sample_spec(rng, family, n_steps, max_value)
             if spec is None or spec_bucket(spec) not in pool:
@@ -114,7 +120,7 @@ def to_record(item: WorldItem, lang: str) -> dict[str, Any]:
     """The data record of ``item`` in ``lang`` (docs/artifacts.md, ``source="synthetic"``)."""
     question, solution = render(item, lang)
     return {"id": item.id, "source": "synthetic", "split": item.split, "lang": lang, "question": question,
-            "solution": solution, "answer": item.answer, "difficulty": item.difficulty}
+            "solution": solution, "answer": item.answer, "difficulty": item.difficulty, "family": item.family}
 
 
 def write_world(out_dir: Path, splits: dict[str, dict], seed: int, languages: Sequence[str],

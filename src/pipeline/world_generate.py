@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 OPS = ("+", "-", "*", "/")
@@ -28,7 +28,7 @@ N_DAYS = 7  # travel: Monday .. Sunday
 MAX_STEPS = N_DAYS - 1
 MIN_MAX_VALUE = 10
 N_VARIANTS = 2  # phrasing variants of a step (``step["v"]``); renderers use ``v`` where they have two
-UNIT_SIZES = {"dozen": 12, "week": 7}  # units family: facts the question does not state
+UNIT_SIZES = {"dozen": 12, "week": 7, "year": 12}  # units family: facts the question does not state
 
 # Split pools: a spec belongs to the split whose bucket range holds hash(arithmetic) % 100, so no arithmetic
 # skeleton (start value and operations, whatever the family, names or objects) occurs in two pools.
@@ -215,8 +215,8 @@ DEFAULT_FAMILIES: tuple[str, ...] = ("shopping", "collecting", "sharing", "trave
 
 
 def check_knobs(min_steps: int, max_steps: int, max_value: int,
-                families: Sequence[str] | None) -> tuple[str, ...]:
-    """Validate generation knobs; return the family tuple to draw from."""
+                families: Sequence[str] | Mapping[str, float] | None) -> tuple[str, ...]:
+    """Validate generation knobs; return the family tuple to draw from (a mapping's keys: family -> weight)."""
     if not 1 <= min_steps <= max_steps <= MAX_STEPS:
         raise WorldSpecError(f"need 1 <= min_steps <= max_steps <= {MAX_STEPS}, got min_steps={min_steps}, "
                              f"max_steps={max_steps}")
@@ -228,6 +228,10 @@ def check_knobs(min_steps: int, max_steps: int, max_value: int,
     if unknown or not chosen:
         raise WorldSpecError(f"unknown or empty world families {unknown or list(chosen)}; "
                              f"choose from {list(FAMILIES)}")
+    if isinstance(families, Mapping):
+        bad = {f: w for f, w in families.items() if not isinstance(w, (int, float)) or w <= 0}
+        if bad:
+            raise WorldSpecError(f"world family weights must be positive numbers, got {bad}")
     return chosen
 
 

@@ -174,6 +174,13 @@ def _units(spec: dict[str, Any]) -> tuple[list[str], list[str], str]:
                  "-0": f"{_cap(she)} uses {{k}} {{eggs}} for a cake",
                  "-1": f"{_cap(she)} breaks {{k}} {{eggs}}"}
         final = f"How many eggs does {name} have now?"
+    elif spec["unit"] == "year":
+        q = [f"{name} has lived in the city for {en_count(n, 'year', 'years')}."]
+        lines = {"*": "A year has 12 months", "+0": f"Before that {she} lived in a village for {{k}} {{months}}",
+                 "+1": f"{_cap(she)} stays for {{k}} more {{months}}",
+                 "-0": f"{_cap(she)} spent {{k}} of those {{months}} abroad",
+                 "-1": f"{_cap(she)} was on holiday for {{k}} of those {{months}}"}
+        final = f"For how many months has {name} been in the city?"
     else:
         q = [f"{name} practices the piano every day for {en_count(n, 'week', 'weeks')}."]
         lines = {"*": "A week has 7 days", "+0": f"{_cap(she)} practices on {{k}} more {{days}}",
@@ -185,7 +192,8 @@ def _units(spec: dict[str, Any]) -> tuple[list[str], list[str], str]:
     for _, step, a, b in walk(spec):
         op, k, eq = step["op"], step["arg"], equation(a, step["op"], step["arg"], b)
         key = "*" if op == "*" else f"{op}{step.get('v', 0)}"
-        text = lines[key].format(k=k, eggs="egg" if k == 1 else "eggs", days="day" if k == 1 else "days")
+        text = lines[key].format(k=k, eggs="egg" if k == 1 else "eggs", days="day" if k == 1 else "days",
+                                 months="month" if k == 1 else "months")
         if op != "*":
             q.append(text + ".")
         s.append(f"{text}: {eq}.")

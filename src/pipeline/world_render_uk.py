@@ -183,6 +183,8 @@ EGGS = ("яйце", "яйця", "яєць")
 DAYS_COUNT = ("день", "дні", "днів")
 DOZENS = ("дюжину", "дюжини", "дюжин")
 WEEKS_GENITIVE = ("тижня", "тижнів", "тижнів")  # after "протягом": 1 тижня, 2/5 тижнів
+YEARS = ("рік", "роки", "років")
+MONTHS = ("місяць", "місяці", "місяців")
 
 
 def _units(spec: dict[str, Any]) -> tuple[list[str], list[str], str]:
@@ -195,6 +197,16 @@ def _units(spec: dict[str, Any]) -> tuple[list[str], list[str], str]:
                  "+1": f"Сусідка дає {to_her} {{k}}",
                  "-0": f"{she_cap} використовує {{k}} для пирога", "-1": f"{she_cap} розбиває {{k}}"}
         forms, final = EGGS, f"Скільки яєць тепер має {name}?"
+    elif spec["unit"] == "year":
+        q = [f"{name} живе в місті {uk_count(n, YEARS)}."]
+        lines = {"*": "У році 12 місяців", "+0": f"До того {she} жила в селі {{k}}" if she == "вона"
+                 else f"До того {she} жив у селі {{k}}", "+1": f"{she_cap} залишається ще на {{k}}",
+                 "-0": f"{{k}} з них {she} провела за кордоном" if she == "вона"
+                 else f"{{k}} з них {she} провів за кордоном",
+                 "-1": f"{{k}} з них {she} була у відпустці" if she == "вона"
+                 else f"{{k}} з них {she} був у відпустці"}
+        forms, final = MONTHS, f"Скільки місяців {name} пробула в місті?" if she == "вона" \
+            else f"Скільки місяців {name} пробув у місті?"
     else:
         q = [f"{name} щодня грає на піаніно протягом {uk_count(n, WEEKS_GENITIVE)}."]
         lines = {"*": "У тижні 7 днів", "+0": f"{she_cap} грає ще {{k}}",

@@ -156,6 +156,11 @@ def _units(spec: dict[str, Any]) -> tuple[list[str], list[str], str]:
         lines = {"*": "1打是12个", "+0": f"{she}又买了{{k}}个鸡蛋", "+1": f"邻居送给{she}{{k}}个鸡蛋",
                  "-0": f"{she}做蛋糕用了{{k}}个鸡蛋", "-1": f"{she}打碎了{{k}}个鸡蛋"}
         final = f"{name}现在有多少个鸡蛋？"
+    elif spec["unit"] == "year":
+        q = [f"{name}在城市里住了{n}年。"]
+        lines = {"*": "1年有12个月", "+0": f"在那之前{she}在村里住了{{k}}个月", "+1": f"{she}又住了{{k}}个月",
+                 "-0": f"其中有{{k}}个月{she}在国外", "-1": f"其中有{{k}}个月{she}在度假"}
+        final = f"{name}一共在城市里待了多少个月？"
     else:
         q = [f"{name}连续{n}周每天练习钢琴。"]
         lines = {"*": "1周有7天", "+0": f"{she}又多练习了{{k}}天", "+1": f"下一周{she}又练习了{{k}}天",

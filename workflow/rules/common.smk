@@ -12,6 +12,7 @@ validate(config, schema="../schemas/config.schema.yaml")
 from pipeline.languages import get_language  # noqa: E402
 from pipeline.smk import export_src_path  # noqa: E402
 from pipeline.sweeps import all_arms, split_overrides  # noqa: E402
+from pipeline.world_generate import FAMILIES as WORLD_FAMILIES  # noqa: E402
 
 # Jobs in a conda env (--sdm conda) or on a cluster node import `pipeline` from the repo's src/ (PYTHONPATH).
 export_src_path(workflow.basedir)
@@ -35,6 +36,8 @@ FIGURE_SPLIT = config.get("figures", {}).get("split") or EVAL_SPLITS[0]
 SYNTHETIC = any(s["source"] == "synthetic" for s in config["data"]["splits"].values())
 PRETRAIN = config["model"]["base"] == "pretrain"
 SFT_ENABLED = config["sft"]["enabled"]
+# World families the pretraining corpus shows only with English reasoning (docs/world.md).
+ENGLISH_ONLY = list(config["data"].get("world", {}).get("english_only_families") or [])
 STORE = config["store"]["path"]
 RUN = "results/{lang}/seed{seed}"
 # Software environments for `--sdm conda` (paths relative to workflow/rules/*.smk). The GRPO rule uses the vLLM
@@ -67,6 +70,9 @@ if (SFT_ENABLED or RECOVERY_ARMS) and config["data"]["splits"][SFT_SPLIT]["sourc
         f"config: data.sft_split {SFT_SPLIT!r} is SimpleRL-Zoo data, which has no reference solutions to "
         "fine-tune on; point data.sft_split at a gsm8k or math500 split (or set sft.enabled: false and recovery.arms: [])"
     )
+_unknown = sorted(set(ENGLISH_ONLY) - set(WORLD_FAMILIES))
+if _unknown:
+    raise ValueError(f"config: data.world.english_only_families {_unknown} are not world families ({list(WORLD_FAMILIES)})")
 if PRETRAIN and not SYNTHETIC:
     raise ValueError("config: model.base 'pretrain' needs a synthetic data split (the pretraining corpus source)")
 
@@ -124,6 +130,11 @@ def recovery_cfg():
     sft = {k: v for k, v in config["sft"].items() if k != "enabled"}
     rec = {k: v for k, v in config["recovery"].items() if k != "arms"}
     return trainer_cfg({**sft, **rec})
+
+
+def pretrain_cfg():
+    """Pretraining settings, with the world's English-only families (English-reasoning documents only)."""
+    return {**config.get("pretrain", {}), "english_only_families": ENGLISH_ONLY}
 
 
 def reward_spec(arm):

@@ -2,6 +2,8 @@
 
 
 rule grpo:
+    # on the critical path: start before the evaluations of earlier checkpoints, which can wait
+    priority: 10
     input:
         model=grpo_start_input,
         train=translated(TRAIN_SPLIT),

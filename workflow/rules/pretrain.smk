@@ -10,7 +10,7 @@ rule pretrain:
         train_log=run_path("base/train_log.jsonl"),
         run=run_path("base/run.json"),
     params:
-        cfg=config.get("pretrain", {}),
+        cfg=pretrain_cfg(),
         template=lambda wc: config["prompt"]["template"],
     threads: resources_for("pretrain", "threads", 2)
     resources:

@@ -2,6 +2,8 @@
 
 
 rule recovery:
+    # on the critical path: start before the evaluations of earlier checkpoints, which can wait
+    priority: 10
     input:
         model=run_path("grpo_{arm}/model"),
         train=translated(SFT_SPLIT),
@@ -15,7 +17,7 @@ rule recovery:
         prompt=config["prompt"],
         stage="recovery",
         parent=lambda wc: f"{wc.lang}/seed{wc.seed}/grpo_{wc.arm}",
-    threads: resources_for("recovery", "threads", 2)
+    threads: resources_for("recovery", "threads", 1)  # seconds of work: never wait for 2 free cores
     resources:
         **rule_resources("recovery", mem_mb=4000, runtime=60, gpu=0),
     log:

@@ -5,11 +5,13 @@
 from pathlib import Path
 
 INGEST_REPORT = "results/store/ingest_report.json"
+FINDINGS = "results/findings.md"
 
 
 localrules:
     ingest,
     figure,
+    findings,
 
 
 rule ingest:
@@ -31,3 +33,24 @@ rule ingest:
         STORE_ENV
     script:
         "../scripts/ingest.py"
+
+
+rule findings:
+    input:
+        ingested=ancient(INGEST_REPORT),
+        artifacts=lambda wc: eval_outputs([FIGURE_SPLIT]) + training_outputs(),
+    output:
+        json="results/findings.json",
+        md=report("results/findings.md", caption="../report/findings.rst", category="Findings"),
+    params:
+        db=STORE,
+        split=FIGURE_SPLIT,
+    threads: resources_for("findings", "threads", 1)
+    resources:
+        **rule_resources("findings", mem_mb=2000, runtime=10),
+    log:
+        "results/logs/findings.log",
+    conda:
+        STORE_ENV
+    script:
+        "../scripts/findings.py"
