@@ -36,7 +36,7 @@ rule prior_pipeline:
     params:
         snakefile=workflow.main_snakefile,
         workdir=lambda wc: f"results/priors/{wc.prior}",
-    threads: resources_for("prior_pipeline", "threads", workflow.cores)
+    threads: resources_for("prior_pipeline", "threads", 64)  # capped at --cores: the whole machine
     resources:
         **rule_resources("prior_pipeline", mem_mb=8000, runtime=240),
     log:

@@ -5,7 +5,7 @@
 from pathlib import Path
 
 INGEST_REPORT = "results/store/ingest_report.json"
-FINDINGS = "results/findings.md"
+FINDINGS = ["results/findings.md", "results/findings.json"]  # both: a prior_sweep job waits for the json
 
 
 localrules:
