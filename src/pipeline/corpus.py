@@ -48,7 +48,8 @@ def build_corpus(items: Sequence[dict[str, Any]], target: str, mix: dict[str, fl
     missing = [it["id"] for it in items if target not in it["renderings"] or "en" not in it["renderings"]]
     if missing:
         raise ValueError(f"{len(missing)} world items lack an 'en' or {target!r} rendering (e.g. {missing[0]})")
-    target_pool = [it for it in items if it.get("family") not in set(english_only)]
+    english_only = set(english_only)
+    target_pool = [it for it in items if it.get("family") not in english_only]
     if mix.get("tgt_tgt", 0) > 0 and not target_pool:
         raise ValueError(f"every world item is of an English-only family {sorted(english_only)}: nothing is "
                          "left for target-language reasoning documents (tgt_tgt)")

@@ -199,14 +199,13 @@ def _units(spec: dict[str, Any]) -> tuple[list[str], list[str], str]:
         forms, final = EGGS, f"Скільки яєць тепер має {name}?"
     elif spec["unit"] == "year":
         q = [f"{name} живе в місті {uk_count(n, YEARS)}."]
-        lines = {"*": "У році 12 місяців", "+0": f"До того {she} жила в селі {{k}}" if she == "вона"
-                 else f"До того {she} жив у селі {{k}}", "+1": f"{she_cap} залишається ще на {{k}}",
-                 "-0": f"{{k}} з них {she} провела за кордоном" if she == "вона"
-                 else f"{{k}} з них {she} провів за кордоном",
-                 "-1": f"{{k}} з них {she} була у відпустці" if she == "вона"
-                 else f"{{k}} з них {she} був у відпустці"}
-        forms, final = MONTHS, f"Скільки місяців {name} пробула в місті?" if she == "вона" \
-            else f"Скільки місяців {name} пробув у місті?"
+        # past tense agrees with the subject's gender (and в/у with the sound before it)
+        lived, spent, was, stayed = (("жила в", "провела", "була", "пробула в") if she == "вона"
+                                     else ("жив у", "провів", "був", "пробув у"))
+        lines = {"*": "У році 12 місяців", "+0": f"До того {she} {lived} селі {{k}}",
+                 "+1": f"{she_cap} залишається ще на {{k}}", "-0": f"{{k}} з них {she} {spent} за кордоном",
+                 "-1": f"{{k}} з них {she} {was} у відпустці"}
+        forms, final = MONTHS, f"Скільки місяців {name} {stayed} місті?"
     else:
         q = [f"{name} щодня грає на піаніно протягом {uk_count(n, WEEKS_GENITIVE)}."]
         lines = {"*": "У тижні 7 днів", "+0": f"{she_cap} грає ще {{k}}",

@@ -1,7 +1,7 @@
 """Snakemake glue for pipeline.findings (rule findings)."""
-from pipeline.findings import write_findings
+from pipeline.findings import to_markdown, write_findings
 from pipeline.smk import job_log
 
 with job_log(snakemake):
     table = write_findings(snakemake.params.db, snakemake.output.json, snakemake.output.md, snakemake.params.split)
-    print(open(snakemake.output.md).read())
+    print(to_markdown(table), end="")
