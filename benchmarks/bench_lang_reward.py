@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from pipeline import composition as comp_mod  # noqa: E402
-from pipeline.composition import compositions, cot_text, detect_language  # noqa: E402
+from pipeline.measure import composition as comp_mod  # noqa: E402
+from pipeline.measure.composition import compositions, cot_text, detect_language  # noqa: E402
 from pipeline.languages import answer_line  # noqa: E402
-from pipeline.rewards import make_language_reward  # noqa: E402
+from pipeline.measure.rewards import make_language_reward  # noqa: E402
 
 SENTENCES: dict[str, list[str]] = {
     "ko": [

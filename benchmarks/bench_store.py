@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import figures
+from pipeline.analysis import figures
 from pipeline.jsonl import write_json
 from pipeline.store import connect_readonly, ingest
 

@@ -376,7 +376,7 @@ def db_snapshot(db_path: Path) -> dict:
     """Everything a failed ingest must leave untouched: table row counts and the whole ledger."""
     import duckdb
 
-    from pipeline.store_schema import TABLES
+    from pipeline.store.schema import TABLES
 
     with duckdb.connect(str(db_path), read_only=True) as con:
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}

@@ -19,7 +19,7 @@ class Language:
     answer_template: str  # final-answer line; ``{answer}`` is replaced by the gold answer
     deep_translator_code: str  # code the Google engine of deep-translator expects
     # regexes (case-insensitive) that end right before a final answer, e.g. ``답은\s*`` in ``답은 18입니다``;
-    # used by ``pipeline.answers`` (every language's phrases are tried on every completion)
+    # used by ``pipeline.measure.answers`` (every language's phrases are tried on every completion)
     answer_phrases: tuple[str, ...] = ()
 
 

@@ -1,4 +1,6 @@
 # Config validation, shared constants and input functions.
+import os
+
 from snakemake.utils import validate
 
 # eval.split (one split) became eval.splits (a list); say so instead of the schema's "unexpected property".
@@ -12,10 +14,10 @@ validate(config, schema="../schemas/config.schema.yaml")
 from pipeline.languages import get_language  # noqa: E402
 from pipeline.smk import export_src_path  # noqa: E402
 from pipeline.sweeps import all_arms, split_overrides  # noqa: E402
-from pipeline.world_generate import FAMILIES as WORLD_FAMILIES  # noqa: E402
+from pipeline.data.world.generate import FAMILIES as WORLD_FAMILIES  # noqa: E402
 
 # Jobs in a conda env (--sdm conda) or on a cluster node import `pipeline` from the repo's src/ (PYTHONPATH).
-export_src_path(workflow.basedir)
+export_src_path(os.path.dirname(workflow.basedir))
 
 for _lang in config["languages"]:
     get_language(_lang)
@@ -42,10 +44,10 @@ STORE = config["store"]["path"]
 RUN = "results/{lang}/seed{seed}"
 # Software environments for `--sdm conda` (paths relative to workflow/rules/*.smk). The GRPO rule uses the vLLM
 # environment when the config turns vLLM generation on.
-DATA_ENV = "../../envs/data.yaml"
-TRAIN_ENV = "../../envs/train.yaml"
-STORE_ENV = "../../envs/store.yaml"
-GRPO_ENV = "../../envs/train_vllm.yaml" if config["grpo"].get("extra_args", {}).get("use_vllm") else TRAIN_ENV
+DATA_ENV = "../envs/data.yaml"
+TRAIN_ENV = "../envs/train.yaml"
+STORE_ENV = "../envs/store.yaml"
+GRPO_ENV = "../envs/train_vllm.yaml" if config["grpo"].get("extra_args", {}).get("use_vllm") else TRAIN_ENV
 
 for _name, _check in (
     ("data.train_split", TRAIN_SPLIT in SPLITS),

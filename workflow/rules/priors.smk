@@ -2,7 +2,7 @@
 # per pretraining mix of prior_sweep.mixes, each in its own directory results/priors/{prior}/ (a complete results
 # tree with its own DuckDB store), then one figure across them. Each prior's pipeline is an ordinary Snakemake run
 # (`snakemake --directory results/priors/{prior}`), so it resumes and skips finished work like the default run.
-from pipeline.prior_sweep import prior_config, run_prior_pipeline
+from pipeline.analysis.prior_sweep import prior_config, run_prior_pipeline
 
 PRIORS = list((config.get("prior_sweep") or {}).get("mixes") or {})
 

@@ -1,5 +1,5 @@
-"""Snakemake glue for pipeline.evaluate (rule evaluate)."""
-from pipeline.evaluate import run_evaluation
+"""Snakemake glue for pipeline.evaluate.run (rule evaluate)."""
+from pipeline.evaluate.run import run_evaluation
 from pipeline.runinfo import RunInfo
 from pipeline.smk import job_log
 

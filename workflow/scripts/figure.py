@@ -1,5 +1,5 @@
-"""Snakemake glue for pipeline.figures (rule figure)."""
-from pipeline import figures
+"""Snakemake glue for pipeline.analysis.figures (rule figure)."""
+from pipeline.analysis import figures
 from pipeline.smk import job_log
 
 with job_log(snakemake):

@@ -1,5 +1,5 @@
-"""Snakemake glue for pipeline.findings (rule findings)."""
-from pipeline.findings import to_markdown, write_findings
+"""Snakemake glue for pipeline.analysis.findings (rule findings)."""
+from pipeline.analysis.findings import to_markdown, write_findings
 from pipeline.smk import job_log
 
 with job_log(snakemake):

@@ -1,7 +1,7 @@
-"""Snakemake glue for pipeline.grpo (rule grpo)."""
+"""Snakemake glue for pipeline.train.grpo (rule grpo)."""
 from pathlib import Path
 
-from pipeline.grpo import run_grpo
+from pipeline.train.grpo import run_grpo
 from pipeline.runinfo import RunInfo
 from pipeline.smk import job_log
 

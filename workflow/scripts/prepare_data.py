@@ -1,7 +1,7 @@
-"""Snakemake glue for pipeline.prepare (rule prepare_data)."""
+"""Snakemake glue for pipeline.data.prepare (rule prepare_data)."""
 from pathlib import Path
 
-from pipeline.prepare import run_prepare
+from pipeline.data.prepare import run_prepare
 from pipeline.smk import job_log
 
 with job_log(snakemake):

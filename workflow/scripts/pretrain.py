@@ -1,7 +1,7 @@
-"""Snakemake glue for pipeline.pretrain (rule pretrain)."""
+"""Snakemake glue for pipeline.train.pretrain (rule pretrain)."""
 from pathlib import Path
 
-from pipeline.pretrain import run_pretrain
+from pipeline.train.pretrain import run_pretrain
 from pipeline.smk import job_log
 
 with job_log(snakemake):

@@ -1,5 +1,5 @@
-"""Snakemake glue for pipeline.prior_sweep (rule prior_sweep_figure)."""
-from pipeline.prior_sweep import plot_prior_sweep, prior_table
+"""Snakemake glue for pipeline.analysis.prior_sweep (rule prior_sweep_figure)."""
+from pipeline.analysis.prior_sweep import plot_prior_sweep, prior_table
 from pipeline.smk import job_log
 
 with job_log(snakemake):

@@ -1,8 +1,8 @@
-"""Snakemake glue for pipeline.sft (rules sft and recovery)."""
+"""Snakemake glue for pipeline.train.sft (rules sft and recovery)."""
 from pathlib import Path
 
 from pipeline.runinfo import RunInfo
-from pipeline.sft import run_sft
+from pipeline.train.sft import run_sft
 from pipeline.smk import job_log
 
 wc, params = snakemake.wildcards, snakemake.params

@@ -1,6 +1,6 @@
-"""Snakemake glue for pipeline.translate (rule translate)."""
+"""Snakemake glue for pipeline.data.translate (rule translate)."""
 from pipeline.smk import job_log
-from pipeline.translate import run_translation
+from pipeline.data.translate import run_translation
 
 with job_log(snakemake):
     run_translation(snakemake.input.records, snakemake.output.records, snakemake.output.qc,

@@ -1,0 +1,463 @@
+"""Paper figures drawn only from the results store's views (matplotlib Agg, PNG + PDF).
+
+    python -m pipeline.analysis.figures drift DB PNG PDF [--smoothing 5] [--band std|minmax] [--data drift.csv]
+    python -m pipeline.analysis.figures irreversibility DB PNG PDF [--split test] [--decoding greedy]
+    python -m pipeline.analysis.figures tradeoff DB PNG PDF [--split test] [--decoding greedy]
+    python -m pipeline.analysis.figures all DB OUTDIR           # OUTDIR/{drift,irreversibility,tradeoff}.{png,pdf}
+
+Every ``plot_*`` function returns the exact data it plotted (a tidy DataFrame) so tests check the
+data behind the figure, not pixels; the ``*_data`` functions return the same without drawing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from pipeline.languages import LANGUAGES
+from pipeline.store import StoreMissingError, StoreVersionError, connect_readonly
+
+# Okabe & Ito (2008) colour-blind-safe palette, yellow moved late (poor contrast on white).
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442", "#000000")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+LINESTYLES = ("-", "--", "-.", ":")
+STYLE: dict[str, Any] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.titlesize": 9,
+    "axes.labelsize": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "grid.linewidth": 0.5,
+    "legend.frameon": False,
+    "legend.fontsize": 8,
+    "lines.linewidth": 1.5,
+    "lines.markersize": 4,
+    "pdf.fonttype": 42,  # embed TrueType: editable text in the PDF
+    "savefig.bbox": "tight",
+}
+METRIC_LABELS = {"accuracy": "Accuracy", "target_wr": "Target WR", "en_wr": "EN WR"}
+DRIFT_METRICS = ("accuracy", "target_wr", "en_wr")
+STAGE_LABELS = {1: "base", 2: "SFT", 3: "GRPO", 4: "recovery"}
+
+
+class EmptyViewError(ValueError):
+    """A view (after the requested filters) holds no rows, so there is nothing to plot."""
+
+
+class FigureOptionError(ValueError):
+    """An option that does not fit the data in the store (unknown language, arm, split or decoding)."""
+
+
+# Options each figure takes. A plot_* function also accepts (and ignores) the other figures' options, so
+# one ``figures:`` config mapping can be passed to every figure; an unknown key is an error.
+FIGURE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "drift": ("smoothing", "band", "langs", "arms"),
+    "irreversibility": ("split", "decoding", "temperature", "langs", "arms"),
+    "tradeoff": ("split", "decoding", "temperature", "langs", "arms"),
+}
+
+
+def options_for(figure: str, opts: dict[str, Any]) -> dict[str, Any]:
+    """The subset of ``opts`` that ``figure`` uses; unknown option names raise :class:`FigureOptionError`."""
+    known = sorted({name for names in FIGURE_OPTIONS.values() for name in names})
+    unknown = sorted(set(opts) - set(known))
+    if unknown:
+        raise FigureOptionError(f"unknown figure option(s) {unknown}; known options: {known}")
+    return {k: v for k, v in opts.items() if k in FIGURE_OPTIONS[figure]}
+
+
+# -- data -------------------------------------------------------------------------------------------
+def _query(db_path: Path, view: str, sql: str, params: Sequence[Any] = (), hint: str = "") -> pd.DataFrame:
+    with connect_readonly(db_path) as con:
+        df = con.execute(sql, list(params)).df()
+    if df.empty:
+        raise EmptyViewError(f"view {view} in {db_path} has no rows; {hint}".rstrip("; "))
+    return df
+
+
+def _filter(df: pd.DataFrame, column: str, wanted: Sequence[str] | None, view: str) -> pd.DataFrame:
+    if not wanted:
+        return df
+    available = sorted(df[column].dropna().unique())
+    unknown = sorted(set(wanted) - set(available))
+    if unknown:
+        raise FigureOptionError(f"{column} {unknown} not in {view}; available: {available}")
+    return df[df[column].isin(wanted)]
+
+
+def _select_split(df: pd.DataFrame, view: str, split: str | None) -> tuple[pd.DataFrame, str]:
+    """Rows of one eval split: ``split``, else the only split in the view. Several splits and none chosen is
+    an error: a figure never averages over different test sets."""
+    available = sorted(df["split"].dropna().unique())
+    if split is None:
+        if len(available) > 1:
+            raise FigureOptionError(
+                f"{view} holds evaluations on several splits {available}; choose one with split=... "
+                "(config figures.split, CLI --split)"
+            )
+        split = available[0]
+    elif split not in available:
+        raise FigureOptionError(f"split {split!r} not in {view}; available: {available}")
+    return df[df["split"] == split], split
+
+
+def _select_decoding(
+    df: pd.DataFrame, view: str, decoding: str | None, temperature: float | None
+) -> tuple[pd.DataFrame, str, float | None]:
+    """Rows of one (decoding, temperature): ``greedy`` by default when evaluated, else the
+    alphabetically first decoding; several temperatures for the chosen decoding need ``temperature``."""
+    temps = df["temperature"].astype(object).where(df["temperature"].notna(), None)
+    options = sorted(
+        set(zip(df["decoding"], temps, strict=True)), key=lambda p: (p[0], -1.0 if p[1] is None else p[1])
+    )
+    if decoding is None:
+        decoding = "greedy" if any(d == "greedy" for d, _ in options) else options[0][0]
+    chosen = [p for p in options if p[0] == decoding and (temperature is None or p[1] == temperature)]
+    if len(chosen) != 1:
+        problem = "no" if not chosen else "more than one"
+        raise FigureOptionError(
+            f"{problem} evaluation in {view} matches decoding={decoding!r} temperature={temperature!r}; "
+            f"available (decoding, temperature): {options}"
+        )
+    decoding, temperature = chosen[0]
+    mask = (df["decoding"] == decoding) & (temps.isna() if temperature is None else temps == temperature)
+    return df[mask], decoding, temperature
+
+
+def drift_data(
+    db_path: Path,
+    *,
+    smoothing: int = 1,
+    band: str = "std",
+    langs: Sequence[str] | None = None,
+    arms: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Rollout accuracy / Target WR / EN WR per GRPO step from ``v_drift``, aggregated over seeds.
+
+    ``smoothing`` > 1 applies a trailing rolling mean of that many logged steps to each seed's curve
+    before aggregating. ``band``: ``std`` (mean +- sample std, clipped to [0, 1]) or ``minmax``.
+    Columns: lang, arm, metric, step, mean, lo, hi, n_seeds.
+    """
+    if smoothing < 1:
+        raise FigureOptionError(f"smoothing must be >= 1 (a window of logged steps), got {smoothing}")
+    if band not in ("std", "minmax"):
+        raise FigureOptionError(f"band must be 'std' or 'minmax', got {band!r}")
+    df = _query(
+        db_path,
+        "v_drift",
+        "SELECT lang, arm, seed, step, accuracy, target_wr, en_wr FROM v_drift",
+        hint="ingest GRPO rollouts.parquet files first",
+    )
+    df = _filter(_filter(df, "lang", langs, "v_drift"), "arm", arms, "v_drift")
+    df = df.sort_values(["lang", "arm", "seed", "step"])
+    if smoothing > 1:
+        grouped = df.groupby(["lang", "arm", "seed"], sort=False)[list(DRIFT_METRICS)]
+        df[list(DRIFT_METRICS)] = grouped.transform(lambda s: s.rolling(smoothing, min_periods=1).mean())
+    long = df.melt(id_vars=["lang", "arm", "seed", "step"], value_vars=list(DRIFT_METRICS), var_name="metric")
+    agg = long.groupby(["lang", "arm", "metric", "step"], as_index=False)["value"].agg(
+        mean="mean", std="std", vmin="min", vmax="max", n_seeds="count"
+    )
+    agg["std"] = agg["std"].fillna(0.0)
+    if band == "std":
+        agg["lo"] = (agg["mean"] - agg["std"]).clip(0.0, 1.0)
+        agg["hi"] = (agg["mean"] + agg["std"]).clip(0.0, 1.0)
+    else:
+        agg["lo"], agg["hi"] = agg["vmin"], agg["vmax"]
+    cols = ["lang", "arm", "metric", "step", "mean", "lo", "hi", "n_seeds"]
+    return agg[cols].sort_values(["lang", "arm", "metric", "step"]).reset_index(drop=True)
+
+
+def irreversibility_data(
+    db_path: Path,
+    *,
+    split: str | None = None,
+    decoding: str | None = None,
+    temperature: float | None = None,
+    langs: Sequence[str] | None = None,
+    arms: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Target WR and accuracy at base -> SFT -> GRPO -> recovery per arm, mean and std over seeds, on one
+    eval ``split`` (see :func:`_select_split`).
+
+    Columns: lang, arm, stage_order, stage, metric, mean, std, n_seeds, split, decoding, temperature.
+    """
+    df = _query(
+        db_path,
+        "v_irreversibility",
+        "SELECT lang, split, arm, seed, stage_order, stage, decoding, temperature, accuracy, target_wr "
+        "FROM v_irreversibility",
+        hint="ingest eval/{split}/*.json of base, sft, grpo_* and recovery_* checkpoints first",
+    )
+    df, split = _select_split(df, "v_irreversibility", split)
+    df, decoding, temperature = _select_decoding(df, "v_irreversibility", decoding, temperature)
+    df = _filter(_filter(df, "lang", langs, "v_irreversibility"), "arm", arms, "v_irreversibility")
+    long = df.melt(
+        id_vars=["lang", "arm", "seed", "stage_order", "stage"],
+        value_vars=["target_wr", "accuracy"],
+        var_name="metric",
+    )
+    agg = long.groupby(["lang", "arm", "stage_order", "stage", "metric"], as_index=False)["value"].agg(
+        mean="mean", std="std", n_seeds="count"
+    )
+    agg["std"] = agg["std"].fillna(0.0)
+    agg["split"], agg["decoding"], agg["temperature"] = split, decoding, temperature
+    return agg.sort_values(["lang", "arm", "metric", "stage_order"]).reset_index(drop=True)
+
+
+def pareto_front(x: pd.Series, y: pd.Series) -> pd.Series:
+    """True where no other point is at least as good on both axes and better on one (maximising both)."""
+    on_front = []
+    for i in range(len(x)):
+        dominated = any(
+            x.iloc[j] >= x.iloc[i]
+            and y.iloc[j] >= y.iloc[i]
+            and (x.iloc[j] > x.iloc[i] or y.iloc[j] > y.iloc[i])
+            for j in range(len(x))
+            if j != i
+        )
+        on_front.append(not dominated)
+    return pd.Series(on_front, index=x.index)
+
+
+def tradeoff_data(
+    db_path: Path,
+    *,
+    split: str | None = None,
+    decoding: str | None = None,
+    temperature: float | None = None,
+    langs: Sequence[str] | None = None,
+    arms: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Final GRPO accuracy vs Target WR per (lang, arm) on one eval ``split``, seeds averaged, with the
+    Pareto flag.
+
+    Columns: lang, arm, accuracy, accuracy_std, target_wr, target_wr_std, n_seeds, pareto, split, decoding,
+    temperature. Stds are 0 for a single seed.
+    """
+    df = _query(
+        db_path,
+        "v_tradeoff",
+        "SELECT lang, split, arm, decoding, temperature, accuracy, accuracy_std, target_wr, target_wr_std, "
+        "n_seeds FROM v_tradeoff",
+        hint="ingest eval/{split}/grpo_*.json files first",
+    )
+    df, split = _select_split(df, "v_tradeoff", split)
+    df, decoding, temperature = _select_decoding(df, "v_tradeoff", decoding, temperature)
+    df = df.drop(columns=["split", "decoding", "temperature"])
+    df = _filter(_filter(df, "lang", langs, "v_tradeoff"), "arm", arms, "v_tradeoff")
+    df[["accuracy_std", "target_wr_std"]] = df[["accuracy_std", "target_wr_std"]].fillna(0.0)
+    df["pareto"] = False
+    for _, idx in df.groupby("lang").groups.items():
+        df.loc[idx, "pareto"] = pareto_front(df.loc[idx, "target_wr"], df.loc[idx, "accuracy"])
+    df["split"], df["decoding"], df["temperature"] = split, decoding, temperature
+    return df.sort_values(["lang", "arm"]).reset_index(drop=True)
+
+
+# -- drawing ----------------------------------------------------------------------------------------
+def arm_styles(arms: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+    """Stable (colour, marker, line style) per arm: sorted arm names take palette entries in order, so
+    arms stay distinguishable without colour too."""
+    return {
+        arm: (OKABE_ITO[i % len(OKABE_ITO)], MARKERS[i % len(MARKERS)], LINESTYLES[i % len(LINESTYLES)])
+        for i, arm in enumerate(sorted(arms))
+    }
+
+
+def _lang_title(lang: str, split: str | None = None) -> str:
+    language = LANGUAGES.get(lang)
+    title = f"{language.name} ({lang})" if language else lang
+    return f"{title}, {split}" if split else title
+
+
+def _new_figure(nrows: int, ncols: int, width: float = 2.6, height: float = 2.0) -> Figure:
+    fig = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _save(fig: Figure, out_png: Path, out_pdf: Path) -> None:
+    for out in (out_png, out_pdf):
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out_png, dpi=200)
+    fig.savefig(out_pdf, metadata={"CreationDate": None})
+
+
+def _legend(fig: Figure, axes_list: list[Any]) -> None:
+    handles, labels = {}, []
+    for ax in axes_list:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in handles:
+                handles[label] = handle
+                labels.append(label)
+    fig.legend(
+        [handles[lab] for lab in labels], labels, loc="outside upper center", ncols=min(len(labels), 6)
+    )
+
+
+def plot_drift(db_path: Path, out_png: Path, out_pdf: Path, **opts: Any) -> pd.DataFrame:
+    """Drift figure: metrics (rows) x languages (columns) vs GRPO step, one line + seed band per arm.
+    ``opts`` go to :func:`drift_data` (see :func:`options_for`); returns its DataFrame."""
+    data = drift_data(db_path, **options_for("drift", opts))
+    langs = sorted(data["lang"].unique())
+    styles = arm_styles(data["arm"].unique())
+    with matplotlib.rc_context(STYLE):
+        fig = _new_figure(len(DRIFT_METRICS), len(langs))
+        axes = fig.subplots(len(DRIFT_METRICS), len(langs), squeeze=False, sharex="col", sharey=True)
+        for col, lang in enumerate(langs):
+            for row, metric in enumerate(DRIFT_METRICS):
+                ax = axes[row][col]
+                for arm, (color, _marker, linestyle) in styles.items():
+                    cur = data[(data["lang"] == lang) & (data["arm"] == arm) & (data["metric"] == metric)]
+                    if cur.empty:
+                        continue
+                    ax.plot(cur["step"], cur["mean"], color=color, linestyle=linestyle, label=arm)
+                    ax.fill_between(cur["step"], cur["lo"], cur["hi"], color=color, alpha=0.2, linewidth=0)
+                ax.set_ylim(-0.03, 1.03)
+                if row == 0:
+                    ax.set_title(_lang_title(lang))
+                if col == 0:
+                    ax.set_ylabel(METRIC_LABELS[metric])
+                if row == len(DRIFT_METRICS) - 1:
+                    ax.set_xlabel("GRPO step")
+        _legend(fig, [ax for row_axes in axes for ax in row_axes])
+        _save(fig, out_png, out_pdf)
+    return data
+
+
+def plot_irreversibility(db_path: Path, out_png: Path, out_pdf: Path, **opts: Any) -> pd.DataFrame:
+    """Irreversibility figure: Target WR and accuracy across base -> SFT -> GRPO -> recovery per arm,
+    error bars = std over seeds. ``opts`` go to :func:`irreversibility_data`."""
+    data = irreversibility_data(db_path, **options_for("irreversibility", opts))
+    langs = sorted(data["lang"].unique())
+    styles = arm_styles(data["arm"].unique())
+    metrics = ("target_wr", "accuracy")
+    with matplotlib.rc_context(STYLE):
+        fig = _new_figure(len(metrics), len(langs))
+        axes = fig.subplots(len(metrics), len(langs), squeeze=False, sharey=True)
+        for col, lang in enumerate(langs):
+            for row, metric in enumerate(metrics):
+                ax = axes[row][col]
+                for i, (arm, (color, marker, linestyle)) in enumerate(styles.items()):
+                    cur = data[(data["lang"] == lang) & (data["arm"] == arm) & (data["metric"] == metric)]
+                    if cur.empty:
+                        continue
+                    offset = (i - (len(styles) - 1) / 2) * 0.06  # keep overlapping error bars apart
+                    ax.errorbar(
+                        cur["stage_order"] + offset,
+                        cur["mean"],
+                        yerr=cur["std"],
+                        color=color,
+                        marker=marker,
+                        linestyle=linestyle,
+                        capsize=2,
+                        label=arm,
+                    )
+                ax.set_xticks(list(STAGE_LABELS), list(STAGE_LABELS.values()))
+                ax.set_ylim(-0.03, 1.03)
+                if row == 0:
+                    ax.set_title(_lang_title(lang, data["split"].iloc[0]))
+                if col == 0:
+                    ax.set_ylabel(METRIC_LABELS[metric])
+        _legend(fig, [ax for row_axes in axes for ax in row_axes])
+        _save(fig, out_png, out_pdf)
+    return data
+
+
+def plot_tradeoff(db_path: Path, out_png: Path, out_pdf: Path, **opts: Any) -> pd.DataFrame:
+    """Trade-off figure: final GRPO accuracy vs Target WR, one point per arm with seed error bars and
+    the Pareto frontier (dashed). ``opts`` go to :func:`tradeoff_data`."""
+    data = tradeoff_data(db_path, **options_for("tradeoff", opts))
+    langs = sorted(data["lang"].unique())
+    styles = arm_styles(data["arm"].unique())
+    with matplotlib.rc_context(STYLE):
+        fig = _new_figure(1, len(langs), width=3.0, height=2.6)
+        axes = fig.subplots(1, len(langs), squeeze=False)[0]
+        for ax, lang in zip(axes, langs, strict=True):
+            cur = data[data["lang"] == lang]
+            front = cur[cur["pareto"]].sort_values("target_wr")
+            ax.plot(
+                front["target_wr"],
+                front["accuracy"],
+                color="0.5",
+                linestyle="--",
+                linewidth=1,
+                label="Pareto frontier",
+                zorder=1,
+            )
+            for row in cur.itertuples(index=False):
+                color, marker, _linestyle = styles[row.arm]
+                ax.errorbar(
+                    row.target_wr,
+                    row.accuracy,
+                    xerr=row.target_wr_std,
+                    yerr=row.accuracy_std,
+                    color=color,
+                    marker=marker,
+                    markersize=6,
+                    capsize=2,
+                    label=row.arm,
+                    zorder=2,
+                )
+            ax.set_xlim(-0.03, 1.03)
+            ax.set_ylim(-0.03, 1.03)
+            ax.set_xlabel("Target WR")
+            ax.set_ylabel("Accuracy")
+            ax.set_title(_lang_title(lang, data["split"].iloc[0]))
+        _legend(fig, list(axes))
+        _save(fig, out_png, out_pdf)
+    return data
+
+
+PLOTS = {"drift": plot_drift, "irreversibility": plot_irreversibility, "tradeoff": plot_tradeoff}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m pipeline.analysis.figures", description=__doc__.splitlines()[0])
+    parser.add_argument("figure", choices=[*PLOTS, "all"])
+    parser.add_argument("db_path", type=Path)
+    parser.add_argument("outputs", type=Path, nargs="+", help="PNG PDF (or OUTDIR for 'all')")
+    parser.add_argument("--smoothing", type=int, default=1, help="drift: rolling-mean window in logged steps")
+    parser.add_argument("--band", choices=["std", "minmax"], default="std", help="drift: seed band")
+    parser.add_argument("--split", help="irreversibility/tradeoff: eval split (needed when several were ingested)")
+    parser.add_argument("--decoding", help="irreversibility/tradeoff: greedy (default if present) or sampled")
+    parser.add_argument("--temperature", type=float, help="pick one temperature when several were evaluated")
+    parser.add_argument("--langs", nargs="+")
+    parser.add_argument("--arms", nargs="+")
+    parser.add_argument("--data", type=Path, help="also write the plotted data as CSV (single figure only)")
+    args = parser.parse_args(argv)
+    opts = {name: getattr(args, name) for names in FIGURE_OPTIONS.values() for name in names}
+    if args.figure == "all":
+        if len(args.outputs) != 1:
+            parser.error("'all' takes one output directory")
+        jobs = [(name, args.outputs[0] / f"{name}.png", args.outputs[0] / f"{name}.pdf") for name in PLOTS]
+    else:
+        if len(args.outputs) != 2:
+            parser.error(f"{args.figure} takes two outputs: PNG PDF")
+        jobs = [(args.figure, *args.outputs)]
+    try:
+        for name, png, pdf in jobs:
+            data = PLOTS[name](args.db_path, png, pdf, **opts)
+            if args.data and args.figure != "all":
+                args.data.parent.mkdir(parents=True, exist_ok=True)
+                data.to_csv(args.data, index=False)
+            print(f"{name}: {len(data)} plotted values -> {png}, {pdf}")
+    except (EmptyViewError, FigureOptionError, StoreMissingError, StoreVersionError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

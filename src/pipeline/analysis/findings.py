@@ -1,0 +1,193 @@
+"""The paper's three findings, read from the DuckDB store, one row per (lang, seed) plus a mean/spread summary.
+
+* (i) drift: under the accuracy-only arm the target-language word share falls by >= ``drop`` from its
+  post-SFT value while accuracy rises (eval of the GRPO checkpoint vs the SFT checkpoint; the same on the
+  training rollouts, first vs last ``window`` steps);
+* (ii) trade-off: the consistency arm keeps the target share >= ``keep`` and ends below the accuracy-only
+  arm in accuracy;
+* (iii) irreversibility: recovery fine-tuning of the collapsed model wins back less than half of the lost
+  target share, or its accuracy falls below the collapsed model's.
+
+The accuracy-only arm is the GRPO arm with ``lc_weight == 0`` and the consistency arm the one with the
+largest ``lc_weight`` (names are free in the config). ``python -m pipeline.analysis.findings results/collapse.duckdb``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.store import connect_readonly
+
+THRESHOLDS = {"drop": 0.30, "keep": 0.80, "window": 10}
+
+
+def _eval_points(con: Any, split: str, decoding: str, temperature: float) -> pd.DataFrame:
+    """Eval points of one split and decoding (sampled: at ``temperature``)."""
+    return con.execute(
+        "SELECT lang, seed, phase, arm, accuracy, target_wr, en_wr, n, checkpoint_run_id FROM v_eval_points "
+        "WHERE split = ? AND decoding = ? AND (decoding = 'greedy' OR temperature = ?)",
+        [split, decoding, temperature]).df()
+
+
+def _arms(con: Any) -> pd.DataFrame:
+    return con.execute(
+        "SELECT lang, seed, arm, lc_weight, run_id FROM runs WHERE stage = 'grpo' AND arm IS NOT NULL").df()
+
+
+def _rollout_shares(con: Any, window: int) -> pd.DataFrame:
+    """Mean accuracy / target share of the first and the last ``window`` logged GRPO steps per run."""
+    return con.execute(
+        """
+        WITH d AS (
+          SELECT run_id, lang, arm, seed, step, accuracy, target_wr,
+                 row_number() OVER (PARTITION BY run_id ORDER BY step) AS k,
+                 row_number() OVER (PARTITION BY run_id ORDER BY step DESC) AS r
+          FROM v_drift)
+        SELECT run_id, lang, arm, seed,
+               avg(target_wr) FILTER (WHERE k <= ?) AS first_target,
+               avg(target_wr) FILTER (WHERE r <= ?) AS last_target,
+               avg(accuracy) FILTER (WHERE k <= ?) AS first_acc, avg(accuracy) FILTER (WHERE r <= ?) AS last_acc
+        FROM d GROUP BY ALL
+        """, [window] * 4).df()
+
+
+def _point(points: pd.DataFrame, lang: str, seed: int, phase: str, arm: str | None = None) -> pd.Series | None:
+    sel = points[(points.lang == lang) & (points.seed == seed) & (points.phase == phase)]
+    if arm is not None:
+        sel = sel[sel.arm == arm]
+    return None if sel.empty else sel.iloc[0]
+
+
+def findings_table(db_path: str | Path, split: str = "test", decoding: str = "sampled",
+                   thresholds: dict[str, float] | None = None, temperature: float = 1.0) -> pd.DataFrame:
+    """One row per (lang, seed): the numbers behind each finding and whether it holds (NaN: not measured)."""
+    th = {**THRESHOLDS, **(thresholds or {})}
+    con = connect_readonly(Path(db_path))
+    try:
+        points = _eval_points(con, split, decoding, temperature)
+        arms, rollouts = _arms(con), _rollout_shares(con, int(th["window"]))
+    finally:
+        con.close()
+    if points.empty:
+        raise ValueError(f"{db_path}: no evaluation of split {split!r} with decoding {decoding!r} "
+                         f"(sampled at temperature {temperature}); "
+                         "run the pipeline (and ingest) first, or pick another --split/--decoding")
+    rows = []
+    for (lang, seed), group in arms.groupby(["lang", "seed"]):
+        acc_arms = group[group.lc_weight.fillna(0) == 0].arm.tolist()
+        lc_arms = group[group.lc_weight.fillna(0) > 0].sort_values("lc_weight").arm.tolist()
+        acc_arm, lc_arm = (acc_arms or [None])[0], (lc_arms or [None])[-1]
+        sft = _point(points, lang, seed, "sft")
+        grpo = _point(points, lang, seed, "grpo", acc_arm) if acc_arm else None
+        lc = _point(points, lang, seed, "grpo", lc_arm) if lc_arm else None
+        rec = _point(points, lang, seed, "recovery", acc_arm) if acc_arm else None
+        roll = rollouts[(rollouts.lang == lang) & (rollouts.seed == seed) & (rollouts.arm == acc_arm)]
+        row: dict[str, Any] = {"lang": lang, "seed": int(seed), "acc_arm": acc_arm, "lc_arm": lc_arm,
+                               "split": split, "decoding": decoding}
+        for name, p in (("sft", sft), ("grpo", grpo), ("lc", lc), ("recovery", rec)):
+            row[f"{name}_accuracy"] = float(p.accuracy) if p is not None else math.nan
+            row[f"{name}_target_wr"] = float(p.target_wr) if p is not None else math.nan
+            row[f"{name}_en_wr"] = float(p.en_wr) if p is not None else math.nan
+        row["rollout_first_target"] = float(roll.first_target.iloc[0]) if len(roll) else math.nan
+        row["rollout_last_target"] = float(roll.last_target.iloc[0]) if len(roll) else math.nan
+        row["rollout_first_accuracy"] = float(roll.first_acc.iloc[0]) if len(roll) else math.nan
+        row["rollout_last_accuracy"] = float(roll.last_acc.iloc[0]) if len(roll) else math.nan
+        lost = row["sft_target_wr"] - row["grpo_target_wr"]
+        row["target_drop"] = lost
+        row["accuracy_gain"] = row["grpo_accuracy"] - row["sft_accuracy"]
+        row["rollout_target_drop"] = row["rollout_first_target"] - row["rollout_last_target"]
+        row["recovered_target"] = row["recovery_target_wr"] - row["grpo_target_wr"]
+        row["i_drift"] = _holds(lost >= th["drop"] and row["accuracy_gain"] > 0, lost, row["accuracy_gain"])
+        row["i_drift_rollouts"] = _holds(
+            row["rollout_target_drop"] >= th["drop"]
+            and row["rollout_last_accuracy"] > row["rollout_first_accuracy"],
+            row["rollout_target_drop"], row["rollout_last_accuracy"])
+        row["ii_tradeoff"] = _holds(row["lc_target_wr"] >= th["keep"] and row["lc_accuracy"] < row["grpo_accuracy"],
+                                    row["lc_target_wr"], row["grpo_accuracy"])
+        row["iii_irreversible"] = _holds(
+            (lost > 0 and row["recovered_target"] < 0.5 * lost) or row["recovery_accuracy"] < row["grpo_accuracy"],
+            row["recovery_target_wr"], row["recovery_accuracy"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _holds(condition: bool, *inputs: float) -> float:
+    """1.0 / 0.0, or NaN when a number the check needs was not measured."""
+    return math.nan if any(pd.isna(x) for x in inputs) else float(bool(condition))
+
+
+CHECKS = ("i_drift", "i_drift_rollouts", "ii_tradeoff", "iii_irreversible")
+SUMMARY_COLUMNS = ("sft_accuracy", "sft_target_wr", "grpo_accuracy", "grpo_target_wr", "grpo_en_wr",
+                   "lc_accuracy", "lc_target_wr", "recovery_accuracy", "recovery_target_wr", "target_drop",
+                   "accuracy_gain", "rollout_first_target", "rollout_last_target")
+
+
+def summarise(table: pd.DataFrame) -> pd.DataFrame:
+    """Mean, sample std and count over seeds per language, plus how many seeds each finding holds for."""
+    out = []
+    for lang, group in table.groupby("lang"):
+        row: dict[str, Any] = {"lang": lang, "n_seeds": len(group), "seeds": sorted(group.seed.tolist())}
+        for col in SUMMARY_COLUMNS:
+            row[f"{col}_mean"] = group[col].mean()
+            row[f"{col}_std"] = group[col].std(ddof=1) if len(group) > 1 else math.nan
+        for check in CHECKS:
+            row[f"{check}_holds"] = f"{int(group[check].sum())}/{int(group[check].notna().sum())}"
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def to_markdown(table: pd.DataFrame) -> str:
+    """A per-seed table and a mean (std) line per language, for READMEs and issue notes."""
+    lines = ["| lang | seed | SFT acc / target | GRPO acc-only acc / target | + LC acc / target "
+             "| recovery acc / target | (i) | (ii) | (iii) |", "|---|---|---|---|---|---|---|---|---|"]
+    mark = {1.0: "yes", 0.0: "no"}
+    for r in table.itertuples():
+        lines.append(
+            f"| {r.lang} | {r.seed} | {r.sft_accuracy:.3f} / {r.sft_target_wr:.2f} | {r.grpo_accuracy:.3f} / "
+            f"{r.grpo_target_wr:.2f} | {r.lc_accuracy:.3f} / {r.lc_target_wr:.2f} | {r.recovery_accuracy:.3f} / "
+            f"{r.recovery_target_wr:.2f} | {mark.get(r.i_drift, '-')} | {mark.get(r.ii_tradeoff, '-')} | "
+            f"{mark.get(r.iii_irreversible, '-')} |")
+    for s in summarise(table).itertuples():
+        def ms(col: str, digits: int = 3, s: Any = s) -> str:
+            mean, std = getattr(s, f"{col}_mean"), getattr(s, f"{col}_std")
+            return f"{mean:.{digits}f}" + ("" if pd.isna(std) else f" ({std:.{digits}f})")
+        lines.append(
+            f"| {s.lang} | mean (std), {s.n_seeds} seeds | {ms('sft_accuracy')} / {ms('sft_target_wr', 2)} | "
+            f"{ms('grpo_accuracy')} / {ms('grpo_target_wr', 2)} | {ms('lc_accuracy')} / {ms('lc_target_wr', 2)} | "
+            f"{ms('recovery_accuracy')} / {ms('recovery_target_wr', 2)} | {s.i_drift_holds} | {s.ii_tradeoff_holds} | "
+            f"{s.iii_irreversible_holds} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_findings(db_path: str | Path, out_json: str | Path, out_md: str | Path, split: str = "test",
+                   decoding: str = "sampled") -> pd.DataFrame:
+    """Write the per-seed findings (JSON records + summary) and the Markdown table; return the table."""
+    table = findings_table(db_path, split, decoding)
+    payload = {"db": str(db_path), "split": split, "decoding": decoding, "thresholds": THRESHOLDS,
+               "per_seed": json.loads(table.to_json(orient="records")),
+               "summary": json.loads(summarise(table).to_json(orient="records"))}
+    Path(out_json).parent.mkdir(parents=True, exist_ok=True)
+    Path(out_json).write_text(json.dumps(payload, indent=2) + "\n")
+    Path(out_md).write_text(to_markdown(table))
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: print the findings table of a store."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("db", type=Path)
+    ap.add_argument("--split", default="test")
+    ap.add_argument("--decoding", default="sampled", choices=["greedy", "sampled"])
+    args = ap.parse_args(argv)
+    print(to_markdown(findings_table(args.db, args.split, args.decoding)), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,75 @@
+"""Stage ``sft``: supervised fine-tuning on target-language reasoning with TRL's ``SFTTrainer``.
+
+Used twice: as the warm-start before GRPO and as the recovery fine-tune after it. Loss is on the
+completion (reasoning + final-answer line) only.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from pipeline.train.models import load_model, load_tokenizer, set_threads
+from pipeline.jsonl import read_jsonl
+from pipeline.prompts import build_prompt, build_target
+from pipeline.runinfo import RunInfo, track_run
+from pipeline.train.tinylm import save
+from pipeline.train.common import (
+    common_args,
+    last_checkpoint,
+    lora_config,
+    merged_model,
+    nan_guard_callback,
+    write_train_log,
+)
+
+
+def sft_rows(records: list[dict[str, Any]], lang: str, prompt_cfg: dict[str, Any]) -> list[dict[str, Any]]:
+    """Prompt-completion rows (plain strings, or chat messages for ``prompt_style: chat``)."""
+    style = prompt_cfg["style"]
+    rows = []
+    for rec in records:
+        prompt = build_prompt(rec["question"], lang, style, prompt_cfg["template"], prompt_cfg.get("system"))
+        target = build_target(rec["solution"], rec["answer"], lang)
+        completion = target if style == "plain" else [{"role": "assistant", "content": target}]
+        rows.append({"prompt": prompt, "completion": completion})
+    return rows
+
+
+def run_sft(model_path: str, train_path: str | Path, out_dir: str | Path, info: RunInfo,
+            cfg: dict[str, Any], prompt_cfg: dict[str, Any], threads: int | None = None) -> dict[str, Any]:
+    """Fine-tune ``model_path`` on ``train_path`` records; write ``model/``, ``train_log.jsonl``, ``run.json``."""
+    from datasets import Dataset
+    from trl import SFTConfig, SFTTrainer
+
+    set_threads(threads)
+    out_dir = Path(out_dir)
+    records = read_jsonl(train_path)
+    if cfg.get("n_train"):
+        records = records[: cfg["n_train"]]
+    if not records:
+        raise ValueError(f"{train_path}: no training records")
+    info.params = {**cfg, "prompt": prompt_cfg, "model_path": str(model_path), "train_path": str(train_path)}
+    with track_run(info, out_dir / "run.json"):
+        tokenizer = load_tokenizer(model_path, padding_side="right")
+        model = load_model(model_path, cfg["dtype"])
+        args = SFTConfig(
+            **common_args(cfg, info.seed, out_dir / "checkpoints"),
+            max_length=cfg["max_length"],
+            packing=False,
+            completion_only_loss=True,
+            dataset_num_proc=None,
+        )
+        trainer = SFTTrainer(model=model, args=args, processing_class=tokenizer,
+                             train_dataset=Dataset.from_list(sft_rows(records, info.lang, prompt_cfg)),
+                             callbacks=[nan_guard_callback()], peft_config=lora_config(cfg))
+        resume = last_checkpoint(out_dir / "checkpoints")
+        result = trainer.train(resume_from_checkpoint=resume)
+        info.extra.update(resumed_from=resume, train_loss=result.training_loss,
+                          global_step=trainer.state.global_step, n_train=len(records))
+        write_train_log(trainer.state.log_history, out_dir / "train_log.jsonl", info.run_id)
+        tokenizer.padding_side = "left"
+        save(merged_model(trainer.model), tokenizer, out_dir / "model")
+        shutil.rmtree(out_dir / "checkpoints", ignore_errors=True)
+    return info.extra

@@ -1,0 +1,74 @@
+"""Paths and helpers shared by the test modules (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import copy
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAKEFILE = ROOT / "workflow" / "Snakefile"
+DEFAULT_CONFIG = ROOT / "config" / "config.yaml"
+SCENARIOS = ROOT / ".test"
+MICRO = SCENARIOS / "config_micro" / "config.yaml"
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "-s", str(SNAKEFILE)]
+OFFLINE = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+
+
+def shared_data() -> Path:
+    """The real data of ../shared/data (GSM8K, MATH500); the test is skipped where it is missing."""
+    for cand in (ROOT.parent / "shared" / "data", Path("/work/shared/data")):
+        if cand.is_dir():
+            return cand
+    pytest.skip("shared data dir missing: expected <repo>/../shared/data or /work/shared/data")
+
+
+def snakemake(workdir: Path, *args: str, configs: tuple[Path, ...] = (MICRO,), timeout: int = 900,
+              cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the workflow in ``workdir`` with ``configs`` (merged in order, as Snakemake merges them)."""
+    config_args = ["--configfile", *map(str, configs)] if configs else []
+    return subprocess.run([*SNAKEMAKE, "--directory", str(workdir), *config_args, *args],
+                          capture_output=True, text=True, timeout=timeout, cwd=cwd,
+                          env={**os.environ, **OFFLINE})
+
+
+def merged(*paths: Path) -> dict:
+    """Config files merged the way Snakemake merges several --configfile files (nested dicts key by key)."""
+    def update(base: dict, new: dict) -> None:
+        for key, value in new.items():
+            if isinstance(value, dict) and isinstance(base.get(key), dict):
+                update(base[key], value)
+            else:
+                base[key] = copy.deepcopy(value)
+
+    out: dict = {}
+    for path in paths:
+        update(out, yaml.safe_load(path.read_text()))
+    return out
+
+
+def write_config(tmp_path: Path, base: Path = MICRO, name: str = "config.yaml", **changes) -> Path:
+    """``base`` with ``changes`` applied (``section__key=value`` sets a nested key) written to ``tmp_path/name``."""
+    cfg = yaml.safe_load(base.read_text())
+    for dotted, value in changes.items():
+        node = cfg
+        *parents, leaf = dotted.split("__")
+        for key in parents:
+            node = node[key]
+        node[leaf] = value
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True))
+    return path
+
+
+def job_stats(stdout: str) -> dict[str, int]:
+    """Rule -> job count from the "Job stats" table of a Snakemake (dry) run."""
+    import re
+
+    table = stdout.split("Job stats")[1].split("total")[0]
+    return {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)$", table, re.M)}
