@@ -34,6 +34,7 @@ prior-sweep: $(VENV)/.installed
 test: $(VENV)/.installed
 	PATH="$(abspath $(VENV))/bin:$$PATH" pytest $(PYTEST_ARGS)
 
+# ruff over all Python (package, tests, benchmarks, Snakemake glue scripts) and Snakemake's own linter
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks workflow/scripts
 	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --lint

@@ -18,6 +18,7 @@ SCENARIOS = ROOT / ".test"
 MICRO = SCENARIOS / "config_micro" / "config.yaml"
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "-s", str(SNAKEFILE)]
 OFFLINE = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+PROMPT = {"style": "plain", "template": "{question}\n", "system": None}  # the default config's prompt section
 
 
 def shared_data() -> Path:
@@ -32,7 +33,7 @@ def snakemake(workdir: Path, *args: str, configs: tuple[Path, ...] = (MICRO,), t
               cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the workflow in ``workdir`` with ``configs`` (merged in order, as Snakemake merges them)."""
     config_args = ["--configfile", *map(str, configs)] if configs else []
-    return subprocess.run([*SNAKEMAKE, "--directory", str(workdir), *config_args, *args],
+    return subprocess.run([*SNAKEMAKE, "--directory", str(workdir), *args, *config_args],
                           capture_output=True, text=True, timeout=timeout, cwd=cwd,
                           env={**os.environ, **OFFLINE})
 

@@ -1,6 +1,6 @@
 """Prompt and target formatting shared by pretraining, SFT, GRPO and evaluation.
 
-Two styles, chosen by ``model.prompt_style`` in the config:
+Two styles, chosen by ``prompt.style`` in the config:
 
 * ``plain`` (tiny in-pipeline models): the prompt is ``template.format(question=...)``, the completion is the
   reasoning followed by the final-answer line.
@@ -8,8 +8,6 @@ Two styles, chosen by ``model.prompt_style`` in the config:
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from pipeline.languages import answer_line, get_language
 
@@ -36,12 +34,3 @@ def build_target(solution: str, answer: str, lang: str) -> str:
     solution = solution.rstrip()
     line = answer_line(lang, answer)
     return f"{solution}\n{line}" if solution else line
-
-
-def completion_text(completion: Any) -> str:
-    """Plain text of a completion given as a string or as chat messages."""
-    if isinstance(completion, str):
-        return completion
-    if isinstance(completion, list) and completion and isinstance(completion[-1], dict):
-        return str(completion[-1].get("content", ""))
-    return "" if completion is None else str(completion)

@@ -40,11 +40,6 @@ def config_hash(params: Any) -> str:
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def run_id(lang: str, seed: int, checkpoint: str) -> str:
-    """The canonical run id, e.g. ``ko/seed0/grpo_acc`` (mirrors the results directory layout)."""
-    return f"{lang}/seed{seed}/{checkpoint}"
-
-
 @dataclass
 class RunInfo:
     """Metadata of one run; :func:`track_run` fills timings and writes it as ``run.json``."""

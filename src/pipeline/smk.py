@@ -1,4 +1,4 @@
-"""Glue for Snakemake ``script:`` files: send all output of a job to its ``log:`` file."""
+"""Glue for Snakemake ``script:`` files: a job's log file, and the run metadata its wildcards imply."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from pipeline import layout
+from pipeline.runinfo import RunInfo
 
 
 def export_src_path(basedir: str | os.PathLike[str]) -> str:
@@ -46,3 +49,23 @@ def job_log(smk: Any) -> Iterator[None]:
             os.dup2(saved[1], 2)
             os.close(saved[0])
             os.close(saved[1])
+
+
+def checkpoint_run(smk: Any) -> RunInfo:
+    """The :class:`RunInfo` of a training job (rules sft, grpo, recovery): run id, stage and arm of the checkpoint
+    it writes (``params.checkpoint``), from :mod:`pipeline.layout`; the stage function fills in the rest."""
+    wc, params = smk.wildcards, smk.params
+    checkpoint = params.checkpoint
+    return RunInfo(run_id=layout.run_id(wc.lang, wc.seed, checkpoint), stage=layout.stage_of(checkpoint),
+                   lang=wc.lang, seed=int(wc.seed), params={}, arm=layout.arm_of(checkpoint),
+                   parent_run_id=params.parent, model=params.model_path, dataset=smk.input.train)
+
+
+def eval_run(smk: Any) -> RunInfo:
+    """The :class:`RunInfo` of an evaluate job: one run per (checkpoint, split), e.g. ``ko/seed0/grpo_acc/eval/test``,
+    whose parent is the evaluated checkpoint's run."""
+    wc = smk.wildcards
+    return RunInfo(run_id=layout.eval_run_id(wc.lang, wc.seed, wc.checkpoint, wc.split), stage="eval",
+                   lang=wc.lang, seed=int(wc.seed), params={}, arm=layout.arm_of(wc.checkpoint),
+                   parent_run_id=layout.run_id(wc.lang, wc.seed, wc.checkpoint), model=smk.params.model_path,
+                   dataset=smk.input.test, extra={"checkpoint_stage": layout.phase_of(wc.checkpoint)})

@@ -12,13 +12,13 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
+
 from support import MICRO, SNAKEMAKE
 
 STEPS, SAVE_STEPS = 120, 10

@@ -11,11 +11,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from pipeline import layout
 from support import MICRO, ROOT, SNAKEMAKE
 
 START = ROOT / "tools" / "slurm" / "start_local_cluster.sh"
@@ -93,8 +94,9 @@ def test_micro_dag_runs_through_slurm_and_report(tmp_path, partition):
     assert rep.returncode == 0, (rep.stdout + rep.stderr)[-3000:]
     html = report.read_text(errors="replace")
     assert len(html) > 50_000
-    for name in ("drift", "irreversibility", "tradeoff"):
+    template = (ROOT / "workflow" / "report" / "figure.rst").read_text()
+    for name in layout.FIGURES:
         assert f"{name}.png" in html
-    for name in ("drift", "irreversibility", "tradeoff"):  # each figure's own caption (first words)
-        words = " ".join((ROOT / "workflow" / "report" / f"{name}.rst").read_text().split()[:3])
-        assert words in html, f"caption of {name} missing from the report"
+        # each figure's own caption (the first words of its branch of the caption template)
+        branch = template.split(f'snakemake.wildcards.figure == "{name}" %}}', 1)[1].split("{%", 1)[0]
+        assert " ".join(branch.split()[:3]) in html, f"caption of {name} missing from the report"

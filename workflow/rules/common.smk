@@ -1,47 +1,21 @@
-# Config validation, shared constants and input functions.
+# Config validation, the settings of every results root, wildcard constraints and input functions.
+# Paths and run ids come from pipeline.layout, every job's settings from pipeline.settings.
 import os
 
-from snakemake.utils import validate
+from pipeline import layout as L
+from pipeline.settings import prior_names, settings_by_root, validate
+from pipeline.smk import export_src_path
 
-# eval.split (one split) became eval.splits (a list); say so instead of the schema's "unexpected property".
-if isinstance(config.get("eval"), dict) and "split" in config["eval"]:
-    raise ValueError(
-        f"config: eval.split was replaced by eval.splits: [{config['eval']['split']}] (a list; every checkpoint "
-        "is evaluated on each split, artifacts under results/{lang}/seed{seed}/eval/{split}/)"
-    )
-validate(config, schema="../schemas/config.schema.yaml")
-
-from pipeline.languages import get_language  # noqa: E402
-from pipeline.smk import export_src_path  # noqa: E402
-from pipeline.sweeps import all_arms, split_overrides  # noqa: E402
-from pipeline.data.world.generate import FAMILIES as WORLD_FAMILIES  # noqa: E402
-
+validate(config)  # the schema's defaults are filled in here; cross-key problems fail before any job runs
 # Jobs in a conda env (--sdm conda) or on a cluster node import `pipeline` from the repo's src/ (PYTHONPATH).
 export_src_path(os.path.dirname(workflow.basedir))
 
-for _lang in config["languages"]:
-    get_language(_lang)
+# One results root per experiment: results/ for this config, results/priors/{prior}/results/ for each mix of
+# the pretraining-prior sweep (target prior_sweep). Every rule below works on any root ({root} wildcard).
+ROOTS = settings_by_root(config)
+S = ROOTS[L.RESULTS]
+PRIORS = prior_names(config)
 
-LANGS = config["languages"]
-SEEDS = config["seeds"]
-# Explicit arms merged with the sweep grid (itertools.product; names like lcw0p5_threshold_temp0p7).
-ARM_SPECS = all_arms(config.get("arms", {}), config.get("sweep"))
-ARMS = list(ARM_SPECS)
-RECOVERY_ARMS = config["recovery"]["arms"]
-SPLITS = list(config["data"]["splits"])
-TRAIN_SPLIT = config["data"]["train_split"]
-# SFT warm-start and recovery need reference solutions: they may train on another split than GRPO.
-SFT_SPLIT = config["data"].get("sft_split") or TRAIN_SPLIT
-EVAL_SPLITS = list(config["eval"].get("splits", ["test"]))
-# The irreversibility and trade-off figures show one eval split (never a mix): figures.split or the first.
-FIGURE_SPLIT = config.get("figures", {}).get("split") or EVAL_SPLITS[0]
-SYNTHETIC = any(s["source"] == "synthetic" for s in config["data"]["splits"].values())
-PRETRAIN = config["model"]["base"] == "pretrain"
-SFT_ENABLED = config["sft"]["enabled"]
-# World families the pretraining corpus shows only with English reasoning (docs/world.md).
-ENGLISH_ONLY = list(config["data"].get("world", {}).get("english_only_families") or [])
-STORE = config["store"]["path"]
-RUN = "results/{lang}/seed{seed}"
 # Software environments for `--sdm conda` (paths relative to workflow/rules/*.smk). The GRPO rule uses the vLLM
 # environment when the config turns vLLM generation on.
 DATA_ENV = "../envs/data.yaml"
@@ -49,197 +23,84 @@ TRAIN_ENV = "../envs/train.yaml"
 STORE_ENV = "../envs/store.yaml"
 GRPO_ENV = "../envs/train_vllm.yaml" if config["grpo"].get("extra_args", {}).get("use_vllm") else TRAIN_ENV
 
-for _name, _check in (
-    ("data.train_split", TRAIN_SPLIT in SPLITS),
-    ("data.sft_split", SFT_SPLIT in SPLITS),
-):
-    if not _check:
-        raise ValueError(f"config: {_name} names a split not in data.splits ({SPLITS})")
-_unknown = [s for s in EVAL_SPLITS if s not in SPLITS]
-if _unknown:
-    raise ValueError(f"config: eval.splits {_unknown} are not keys of data.splits ({SPLITS}); add them there")
-if FIGURE_SPLIT not in EVAL_SPLITS:
-    raise ValueError(f"config: figures.split {FIGURE_SPLIT!r} is not one of eval.splits ({EVAL_SPLITS})")
-_unknown = sorted(set(RECOVERY_ARMS) - set(ARMS))
-if _unknown:
-    raise ValueError(f"config: recovery.arms {_unknown} are not GRPO arms ({ARMS})")
-if config["grpo"]["batch_size"] * config["grpo"].get("grad_accum", 1) % config["grpo"]["num_generations"]:
-    raise ValueError(
-        "config: grpo.batch_size x grpo.grad_accum must be a multiple of grpo.num_generations (prompts x group size)"
-    )
-if (SFT_ENABLED or RECOVERY_ARMS) and config["data"]["splits"][SFT_SPLIT]["source"] == "simplerl":
-    raise ValueError(
-        f"config: data.sft_split {SFT_SPLIT!r} is SimpleRL-Zoo data, which has no reference solutions to "
-        "fine-tune on; point data.sft_split at a gsm8k or math500 split (or set sft.enabled: false and recovery.arms: [])"
-    )
-_unknown = sorted(set(ENGLISH_ONLY) - set(WORLD_FAMILIES))
-if _unknown:
-    raise ValueError(f"config: data.world.english_only_families {_unknown} are not world families ({list(WORLD_FAMILIES)})")
-if PRETRAIN and not SYNTHETIC:
-    raise ValueError("config: model.base 'pretrain' needs a synthetic data split (the pretraining corpus source)")
-
 
 wildcard_constraints:
-    lang="[a-z]{2}",
-    seed=r"\d+",
-    arm="[a-z0-9_]+",
-    split="[A-Za-z0-9_]+",
+    root=L.ROOT,
+    lang=L.LANG,
+    seed=L.SEED,
+    arm=L.ARM,
+    split=L.SPLIT,
+    prior=L.PRIOR,
+    checkpoint=L.CHECKPOINT,
+    figure="|".join(L.FIGURES),
 
 
-def run_path(rel, wildcards=None):
-    """``results/{lang}/seed{seed}/<rel>``, with lang and seed filled in from ``wildcards`` when given."""
-    run = RUN if wildcards is None else RUN.format(lang=wildcards.lang, seed=wildcards.seed)
-    return f"{run}/{rel}"
+def P(template, **fields):
+    """``{root}/<template>``: a path pattern of any results root, ``fields`` filled in, the rest wildcards."""
+    return f"{{root}}/{L.fill(template, **fields)}"
 
 
-def resources_for(rule_name, key, fallback):
-    """Per-rule resources from config['resources'] (rule name, then 'default', then fallback)."""
-    res = config.get("resources", {})
-    return res.get(rule_name, {}).get(key, res.get("default", {}).get(key, fallback))
+def log_path(name):
+    """The log file of a job: ``{root}/logs/<name>.log`` (name may hold wildcards)."""
+    return f"{{root}}/{L.LOGS}/{name}.log"
 
 
-def rule_resources(rule_name, mem_mb, runtime, gpu=0):
-    """The resources mapping of one rule: mem_mb, runtime (min), gpu and, when configured, slurm_partition.
-
-    A profile's default-resources/set-resources still apply to keys not set here; config wins over the profile
-    because rule resources take precedence over default-resources.
-    """
-    out = {
-        "mem_mb": resources_for(rule_name, "mem_mb", mem_mb),
-        "runtime": resources_for(rule_name, "runtime", runtime),
-    }
-    gpus = resources_for(rule_name, "gpu", gpu)
-    if gpus:
-        out["gpu"] = gpus
-    partition = resources_for(rule_name, "slurm_partition", None)
-    if partition:
-        out["slurm_partition"] = partition
-    return out
+def at(wildcards):
+    """The settings of a job's results root."""
+    return ROOTS[wildcards.root]
 
 
-def trainer_cfg(section):
-    """A trainer section with the shared trainer defaults filled in."""
-    defaults = {
-        "lr_scheduler": "constant", "warmup_steps": 0, "weight_decay": 0.0, "max_grad_norm": 1.0,
-        "grad_accum": 1, "gradient_checkpointing": False, "bf16": False, "use_cpu": True,
-        "save_steps": 0, "dtype": "float32", "n_train": None,
-    }
-    return {**defaults, **section}
+def model_path(wildcards, checkpoint):
+    """Model directory (or hub id for a base model not pretrained here) of ``checkpoint`` of the job's run."""
+    if checkpoint == "base" and not at(wildcards).pretrained_here:
+        return at(wildcards).config["model"]["base"]
+    return f"{wildcards.root}/{L.MODEL.format(lang=wildcards.lang, seed=wildcards.seed, checkpoint=checkpoint)}"
 
 
-def recovery_cfg():
-    """Recovery fine-tuning settings: the SFT warm-start's, overridden by the recovery section."""
-    sft = {k: v for k, v in config["sft"].items() if k != "enabled"}
-    rec = {k: v for k, v in config["recovery"].items() if k != "arms"}
-    return trainer_cfg({**sft, **rec})
-
-
-def pretrain_cfg():
-    """Pretraining settings, with the world's English-only families (English-reasoning documents only)."""
-    return {**config.get("pretrain", {}), "english_only_families": ENGLISH_ONLY}
-
-
-def reward_spec(arm):
-    """The reward shape of one arm: shared reward settings overridden by the arm's."""
-    return {**config["reward"], **split_overrides(ARM_SPECS[arm])[0]}
-
-
-def grpo_cfg(arm):
-    """GRPO trainer settings of one arm: the grpo section overridden by the arm's sampling/optimiser fields."""
-    return trainer_cfg({**config["grpo"], **split_overrides(ARM_SPECS[arm])[1]})
-
-
-def base_model(wildcards):
-    """Path or hub id of the base model."""
-    if PRETRAIN:
-        return run_path("base/model", wildcards)
-    return config["model"]["base"]
-
-
-def base_model_input(wildcards):
-    return [base_model(wildcards)] if PRETRAIN else []
-
-
-def grpo_start(wildcards):
-    """GRPO starts from the SFT warm-start, or from the base model when the warm-start is off."""
-    return run_path("sft/model", wildcards) if SFT_ENABLED else base_model(wildcards)
-
-
-def grpo_start_input(wildcards):
-    return [grpo_start(wildcards)] if SFT_ENABLED or PRETRAIN else []
-
-
-def translated(split):
-    """The target-language records of ``split`` (template backend or real translation)."""
-    return f"results/data/{{lang}}/{split}.jsonl"
-
-
-def checkpoints_for():
-    """Checkpoints evaluated per language and seed, in stage order."""
-    names = ["base"]
-    if SFT_ENABLED:
-        names.append("sft")
-    names += [f"grpo_{arm}" for arm in ARMS]
-    names += [f"recovery_{arm}" for arm in RECOVERY_ARMS]
-    return names
-
-
-def checkpoint_model(wildcards):
-    """Model directory (or hub id) of the checkpoint named by ``wildcards.checkpoint``."""
-    if wildcards.checkpoint == "base":
-        return base_model(wildcards)
-    return run_path(f"{wildcards.checkpoint}/model", wildcards)
-
-
-def checkpoint_model_input(wildcards):
-    if wildcards.checkpoint == "base" and not PRETRAIN:
+def model_input(wildcards, checkpoint):
+    """``model_path`` as a job input (none for a hub model)."""
+    if checkpoint == "base" and not at(wildcards).pretrained_here:
         return []
-    return [checkpoint_model(wildcards)]
+    return [model_path(wildcards, checkpoint)]
 
 
-def checkpoint_stage(checkpoint):
-    return checkpoint.split("_", 1)[0]
+def translated_outputs(root):
+    return expand(f"{root}/{L.TRANSLATED}", lang=ROOTS[root].langs, split=ROOTS[root].splits)
 
 
-def checkpoint_arm(checkpoint):
-    return checkpoint.split("_", 1)[1] if "_" in checkpoint else None
+def training_outputs(root):
+    """run.json of every GRPO arm and recovery run (their SFT and base runs are their inputs)."""
+    s = ROOTS[root]
+    trained = [L.checkpoint_name("grpo", arm) for arm in s.arms]
+    trained += [L.checkpoint_name("recovery", arm) for arm in s.recovery_arms]
+    return expand(f"{root}/{L.RUN_JSON}", lang=s.langs, seed=s.seeds, checkpoint=trained)
 
 
-def translated_outputs():
-    return expand("results/data/{lang}/{split}.jsonl", lang=LANGS, split=SPLITS)
-
-
-def training_outputs():
-    out = expand(run_path("grpo_{arm}/run.json"), lang=LANGS, seed=SEEDS, arm=ARMS)
-    out += expand(run_path("recovery_{arm}/run.json"), lang=LANGS, seed=SEEDS, arm=RECOVERY_ARMS)
-    return out
-
-
-def eval_cfg(split):
-    """Settings of one evaluate job: the eval section without the split list, plus this job's ``split``
-    (so adding a split to eval.splits does not change, and re-run, the jobs of the others)."""
-    cfg = {k: v for k, v in config["eval"].items() if k != "splits"}
-    return {**cfg, "dtype": cfg.get("dtype", "float32"), "split": split}
-
-
-def eval_outputs(splits=None):
+def eval_outputs(root, splits=None):
     """Eval summaries of every checkpoint on ``splits`` (default: every eval split)."""
-    return expand(run_path("eval/{split}/{checkpoint}.json"), lang=LANGS, seed=SEEDS,
-                  split=EVAL_SPLITS if splits is None else splits, checkpoint=checkpoints_for())
+    s = ROOTS[root]
+    splits = s.eval_splits if splits is None else splits
+    return expand(f"{root}/{L.EVAL_SUMMARY}", lang=s.langs, seed=s.seeds, split=splits, checkpoint=s.checkpoints())
 
 
-def figure_outputs():
-    return expand("results/figures/{figure}.{ext}", figure=["drift", "irreversibility", "tradeoff"],
-                  ext=["png", "pdf"])
+def rollout_outputs(root):
+    s = ROOTS[root]
+    grpo = [L.checkpoint_name("grpo", arm) for arm in s.arms]
+    return expand(f"{root}/{L.ROLLOUTS}", lang=s.langs, seed=s.seeds, checkpoint=grpo)
+
+
+def figure_outputs(root):
+    return expand(f"{root}/{L.FIGURE}", figure=L.FIGURES, ext=L.FIGURE_EXTS)
 
 
 def figure_inputs(wildcards):
     """The artifacts behind each figure's view: a figure re-runs only when these change."""
     if wildcards.figure == "drift":
-        return expand(run_path("grpo_{arm}/rollouts.parquet"), lang=LANGS, seed=SEEDS, arm=ARMS)
-    return eval_outputs([FIGURE_SPLIT])
+        return rollout_outputs(wildcards.root)
+    return eval_outputs(wildcards.root, [at(wildcards).figure_split])
 
 
-def figure_opts():
-    """Options of every figure: the figures section, with the eval split the eval figures show."""
-    return {**config.get("figures", {}), "split": FIGURE_SPLIT}
+def root_outputs(root):
+    """Everything target ``all`` asks of one root: the store's ingest report, the findings and the figures."""
+    return [f"{root}/{L.INGEST_REPORT}", f"{root}/{L.FINDINGS_MD}", f"{root}/{L.FINDINGS_JSON}",
+            *figure_outputs(root)]

@@ -3,18 +3,18 @@
 
 rule prepare_data:
     output:
-        records=expand("results/data/source/{split}.jsonl", split=SPLITS),
-        report="results/data/source/prepare_report.json",
-        **({"parallel": "results/data/source/parallel.jsonl"} if SYNTHETIC else {}),
+        records=expand(P(L.SOURCE_RECORDS), split=S.splits, allow_missing=True),
+        report=P(L.PREPARE_REPORT),
+        **({"parallel": P(L.PARALLEL)} if S.synthetic else {}),
     params:
-        splits=config["data"]["splits"],
-        world=config["data"]["world"],
-        world_languages=sorted({"en", *LANGS}),
-    threads: resources_for("prepare_data", "threads", 1)
+        splits=lambda wc: at(wc).config["data"]["splits"],
+        world=lambda wc: at(wc).config["data"]["world"],
+        world_languages=lambda wc: sorted({"en", *at(wc).langs}),
+    threads: S.resource("prepare_data", "threads", 1)
     resources:
-        **rule_resources("prepare_data", mem_mb=2000, runtime=30),
+        **S.resources("prepare_data", mem_mb=2000, runtime=30),
     log:
-        "results/logs/prepare_data.log",
+        log_path("prepare_data"),
     conda:
         DATA_ENV
     script:
@@ -23,21 +23,19 @@ rule prepare_data:
 
 rule translate:
     input:
-        records="results/data/source/{split}.jsonl",
-        parallel=lambda wc: (
-            ["results/data/source/parallel.jsonl"] if config["translation"]["backend"] == "template" else []
-        ),
+        records=P(L.SOURCE_RECORDS),
+        parallel=lambda wc: [f"{wc.root}/{L.PARALLEL}"] if at(wc).config["translation"]["backend"] == "template" else [],
     output:
-        records="results/data/{lang}/{split}.jsonl",
-        qc="results/data/{lang}/{split}.qc.parquet",
-        summary="results/data/{lang}/{split}.summary.json",
+        records=P(L.TRANSLATED),
+        qc=P(L.TRANSLATION_QC),
+        summary=P(L.TRANSLATION_SUMMARY),
     params:
-        cfg=lambda wc, input: {**config["translation"], "parallel_path": input.parallel[0] if input.parallel else None},
-    threads: resources_for("translate", "threads", 1)
+        cfg=lambda wc, input: {**at(wc).translation(), "parallel_path": input.parallel[0] if input.parallel else None},
+    threads: S.resource("translate", "threads", 1)
     resources:
-        **rule_resources("translate", mem_mb=2000, runtime=60),
+        **S.resources("translate", mem_mb=2000, runtime=60),
     log:
-        "results/logs/translate/{lang}_{split}.log",
+        log_path("translate/{lang}_{split}"),
     conda:
         DATA_ENV
     script:

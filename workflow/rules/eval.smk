@@ -5,25 +5,22 @@ import re
 
 rule evaluate:
     input:
-        model=checkpoint_model_input,
-        test=translated("{split}"),
+        model=lambda wc: model_input(wc, wc.checkpoint),
+        test=P(L.TRANSLATED),
     output:
-        samples=run_path("eval/{split}/{checkpoint}.parquet"),
-        summary=run_path("eval/{split}/{checkpoint}.json"),
+        samples=P(L.EVAL_SAMPLES),
+        summary=P(L.EVAL_SUMMARY),
     params:
-        model_path=checkpoint_model,
-        cfg=lambda wc: eval_cfg(wc.split),
-        prompt=config["prompt"],
-        stage=lambda wc: checkpoint_stage(wc.checkpoint),
-        arm=lambda wc: checkpoint_arm(wc.checkpoint),
+        model_path=lambda wc: model_path(wc, wc.checkpoint),
+        cfg=lambda wc: at(wc).evaluation(wc.split),
+        prompt=lambda wc: at(wc).config["prompt"],
     wildcard_constraints:
-        checkpoint="base|sft|(grpo|recovery)_[a-z0-9_]+",
-        split="|".join(re.escape(s) for s in EVAL_SPLITS),
-    threads: resources_for("evaluate", "threads", 1)
+        split="|".join(re.escape(s) for s in S.eval_splits),
+    threads: S.resource("evaluate", "threads", 1)
     resources:
-        **rule_resources("evaluate", mem_mb=4000, runtime=60, gpu=0),
+        **S.resources("evaluate", mem_mb=4000, runtime=60, gpu=0),
     log:
-        "results/logs/eval/{split}/{lang}_seed{seed}_{checkpoint}.log",
+        log_path("eval/{split}/{lang}_seed{seed}_{checkpoint}"),
     conda:
         TRAIN_ENV
     script:

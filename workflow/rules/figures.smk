@@ -1,23 +1,21 @@
-# Paper figures, drawn only from the DuckDB views.
+# Paper figures of each results root, drawn only from the DuckDB views.
 
 
 rule figure:
     input:
-        ingested=ancient(INGEST_REPORT),
+        ingested=ancient(P(L.INGEST_REPORT)),
         artifacts=figure_inputs,
     output:
-        png=report("results/figures/{figure}.png", caption="../report/figure.rst", category="Figures"),
-        pdf="results/figures/{figure}.pdf",
+        png=report(P(L.FIGURE, ext="png"), caption="../report/figure.rst", category="Figures"),
+        pdf=P(L.FIGURE, ext="pdf"),
     params:
-        db=STORE,
-        opts=figure_opts(),
-    wildcard_constraints:
-        figure="drift|irreversibility|tradeoff",
-    threads: resources_for("figure", "threads", 1)
+        db=lambda wc: at(wc).store,
+        opts=lambda wc: at(wc).figure_options(),
+    threads: S.resource("figure", "threads", 1)
     resources:
-        **rule_resources("figure", mem_mb=2000, runtime=30),
+        **S.resources("figure", mem_mb=2000, runtime=30),
     log:
-        "results/logs/figures/{figure}.log",
+        log_path("figures/{figure}"),
     conda:
         STORE_ENV
     script:

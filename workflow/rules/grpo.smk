@@ -5,24 +5,25 @@ rule grpo:
     # on the critical path: start before the evaluations of earlier checkpoints, which can wait
     priority: 10
     input:
-        model=grpo_start_input,
-        train=translated(TRAIN_SPLIT),
+        model=lambda wc: model_input(wc, at(wc).grpo_start()),
+        train=P(L.TRANSLATED, split=S.train_split),
     output:
-        model=directory(run_path("grpo_{arm}/model")),
-        rollouts=run_path("grpo_{arm}/rollouts.parquet"),
-        train_log=run_path("grpo_{arm}/train_log.jsonl"),
-        run=run_path("grpo_{arm}/run.json"),
+        model=directory(P(L.MODEL, checkpoint="grpo_{arm}")),
+        rollouts=P(L.ROLLOUTS, checkpoint="grpo_{arm}"),
+        train_log=P(L.TRAIN_LOG, checkpoint="grpo_{arm}"),
+        run=P(L.RUN_JSON, checkpoint="grpo_{arm}"),
     params:
-        model_path=grpo_start,
-        cfg=lambda wc: grpo_cfg(wc.arm),
-        reward=lambda wc: reward_spec(wc.arm),
-        prompt=config["prompt"],
-        parent=lambda wc: f"{wc.lang}/seed{wc.seed}/" + ("sft" if SFT_ENABLED else "base"),
-    threads: resources_for("grpo", "threads", 1)
+        checkpoint=lambda wc: L.checkpoint_name("grpo", wc.arm),
+        model_path=lambda wc: model_path(wc, at(wc).grpo_start()),
+        parent=lambda wc: L.run_id(wc.lang, wc.seed, at(wc).grpo_start()),
+        cfg=lambda wc: at(wc).grpo(wc.arm),
+        reward=lambda wc: at(wc).reward(wc.arm),
+        prompt=lambda wc: at(wc).config["prompt"],
+    threads: S.resource("grpo", "threads", 1)
     resources:
-        **rule_resources("grpo", mem_mb=4000, runtime=120, gpu=0),
+        **S.resources("grpo", mem_mb=4000, runtime=120, gpu=0),
     log:
-        "results/logs/grpo/{lang}_seed{seed}_{arm}.log",
+        log_path("grpo/{lang}_seed{seed}_{arm}"),
     conda:
         GRPO_ENV
     script:

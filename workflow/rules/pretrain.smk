@@ -3,20 +3,20 @@
 
 rule pretrain:
     input:
-        parallel="results/data/source/parallel.jsonl",
+        parallel=P(L.PARALLEL),
     output:
-        model=directory(run_path("base/model")),
-        corpus=run_path("base/corpus.jsonl"),
-        train_log=run_path("base/train_log.jsonl"),
-        run=run_path("base/run.json"),
+        model=directory(P(L.MODEL, checkpoint="base")),
+        corpus=P(L.CORPUS, checkpoint="base"),
+        train_log=P(L.TRAIN_LOG, checkpoint="base"),
+        run=P(L.RUN_JSON, checkpoint="base"),
     params:
-        cfg=pretrain_cfg(),
-        template=lambda wc: config["prompt"]["template"],
-    threads: resources_for("pretrain", "threads", 2)
+        cfg=lambda wc: at(wc).pretrain(),
+        template=lambda wc: at(wc).config["prompt"]["template"],
+    threads: S.resource("pretrain", "threads", 2)
     resources:
-        **rule_resources("pretrain", mem_mb=4000, runtime=60, gpu=0),
+        **S.resources("pretrain", mem_mb=4000, runtime=60, gpu=0),
     log:
-        "results/logs/pretrain/{lang}_seed{seed}.log",
+        log_path("pretrain/{lang}_seed{seed}"),
     conda:
         TRAIN_ENV
     script:

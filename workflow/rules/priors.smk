@@ -1,10 +1,7 @@
-# Pretraining-prior sweep (target prior_sweep; docs/world.md "Pretraining-prior sweep"): the whole pipeline once
-# per pretraining mix of prior_sweep.mixes, each in its own directory results/priors/{prior}/ (a complete results
-# tree with its own DuckDB store), then one figure across them. Each prior's pipeline is an ordinary Snakemake run
-# (`snakemake --directory results/priors/{prior}`), so it resumes and skips finished work like the default run.
-from pipeline.analysis.prior_sweep import prior_config, run_prior_pipeline
-
-PRIORS = list((config.get("prior_sweep") or {}).get("mixes") or {})
+# Pretraining-prior sweep (target prior_sweep; README "What you will see", docs/cluster.md): the whole pipeline once
+# per pretraining mix of prior_sweep.mixes, each in its own results root results/priors/{prior}/results/ (a
+# complete results tree with its own DuckDB store and findings), built by the same rules as the configured run
+# in this one DAG, then one figure across the mixes.
 
 
 localrules:
@@ -14,53 +11,37 @@ localrules:
 
 rule prior_config:
     output:
-        "results/priors/{prior}/config.yaml",
+        f"{L.RESULTS}/{L.PRIOR_CONFIG}",
     params:
-        cfg=lambda wc: prior_config(config, wc.prior),
-    threads: resources_for("prior_config", "threads", 1)
+        cfg=lambda wc: ROOTS[L.prior_root(wc.prior)].config,
+    threads: S.resource("prior_config", "threads", 1)
     resources:
-        **rule_resources("prior_config", mem_mb=1000, runtime=5),
+        **S.resources("prior_config", mem_mb=1000, runtime=5),
     log:
-        "results/logs/priors/{prior}_config.log",
+        f"{L.RESULTS}/{L.LOGS}/priors/{{prior}}_config.log",
     conda:
         DATA_ENV
     script:
         "../scripts/prior_config.py"
 
 
-rule prior_pipeline:
-    input:
-        cfg="results/priors/{prior}/config.yaml",
-    output:
-        findings="results/priors/{prior}/results/findings.json",
-    params:
-        snakefile=workflow.main_snakefile,
-        workdir=lambda wc: f"results/priors/{wc.prior}",
-    threads: resources_for("prior_pipeline", "threads", 64)  # capped at --cores: the whole machine
-    resources:
-        **rule_resources("prior_pipeline", mem_mb=8000, runtime=240),
-    log:
-        "results/logs/priors/{prior}.log",
-    # a run block, not a conda env: this job runs Snakemake itself (the prior's jobs use their own rules' envs)
-    run:
-        run_prior_pipeline(params.snakefile, params.workdir, threads, log[0])
-
-
 rule prior_sweep_figure:
     input:
-        expand("results/priors/{prior}/results/findings.json", prior=PRIORS),
+        configs=expand(f"{L.RESULTS}/{L.PRIOR_CONFIG}", prior=PRIORS),
+        pipelines=[path for prior in PRIORS for path in root_outputs(L.prior_root(prior))],
     output:
-        png=report("results/figures/prior_sweep.png", caption="../report/prior_sweep.rst", category="Figures"),
-        pdf="results/figures/prior_sweep.pdf",
-        table="results/priors/prior_sweep.csv",
+        png=report(f"{L.RESULTS}/{L.fill(L.PRIOR_SWEEP_FIGURE, ext='png')}", caption="../report/prior_sweep.rst",
+                   category="Figures"),
+        pdf=f"{L.RESULTS}/{L.fill(L.PRIOR_SWEEP_FIGURE, ext='pdf')}",
+        table=f"{L.RESULTS}/{L.PRIOR_SWEEP_TABLE}",
     params:
-        dbs={prior: f"results/priors/{prior}/{STORE}" for prior in PRIORS},
-        split=FIGURE_SPLIT,
-    threads: resources_for("prior_sweep_figure", "threads", 1)
+        dbs={prior: ROOTS[L.prior_root(prior)].store for prior in PRIORS},
+        split=S.figure_split,
+    threads: S.resource("prior_sweep_figure", "threads", 1)
     resources:
-        **rule_resources("prior_sweep_figure", mem_mb=2000, runtime=10),
+        **S.resources("prior_sweep_figure", mem_mb=2000, runtime=10),
     log:
-        "results/logs/figures/prior_sweep.log",
+        f"{L.RESULTS}/{L.LOGS}/figures/prior_sweep.log",
     conda:
         STORE_ENV
     script:

@@ -3,23 +3,23 @@
 
 rule sft:
     input:
-        model=base_model_input,
-        train=translated(SFT_SPLIT),
+        model=lambda wc: model_input(wc, "base"),
+        train=P(L.TRANSLATED, split=S.sft_split),
     output:
-        model=directory(run_path("sft/model")),
-        train_log=run_path("sft/train_log.jsonl"),
-        run=run_path("sft/run.json"),
+        model=directory(P(L.MODEL, checkpoint="sft")),
+        train_log=P(L.TRAIN_LOG, checkpoint="sft"),
+        run=P(L.RUN_JSON, checkpoint="sft"),
     params:
-        model_path=base_model,
-        cfg=trainer_cfg(config["sft"]),
-        prompt=config["prompt"],
-        stage="sft",
-        parent=lambda wc: f"{wc.lang}/seed{wc.seed}/base",
-    threads: resources_for("sft", "threads", 2)
+        checkpoint="sft",
+        model_path=lambda wc: model_path(wc, "base"),
+        parent=lambda wc: L.run_id(wc.lang, wc.seed, "base"),
+        cfg=lambda wc: at(wc).sft(),
+        prompt=lambda wc: at(wc).config["prompt"],
+    threads: S.resource("sft", "threads", 2)
     resources:
-        **rule_resources("sft", mem_mb=4000, runtime=60, gpu=0),
+        **S.resources("sft", mem_mb=4000, runtime=60, gpu=0),
     log:
-        "results/logs/sft/{lang}_seed{seed}.log",
+        log_path("sft/{lang}_seed{seed}"),
     conda:
         TRAIN_ENV
     script:

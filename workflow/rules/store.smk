@@ -1,11 +1,7 @@
-# The one writer of the DuckDB store: ingests every artifact (idempotent, incremental).
+# The one writer of each root's DuckDB store: ingests every artifact of the root (idempotent, incremental), and
+# the paper's findings read back from it.
 # The database file itself is not a Snakemake output (Snakemake would delete it before each run);
 # the ingest report is, and figures depend on it with ancient() so they re-run only when their own inputs change.
-
-from pathlib import Path
-
-INGEST_REPORT = "results/store/ingest_report.json"
-FINDINGS = ["results/findings.md", "results/findings.json"]  # both: a prior_sweep job waits for the json
 
 
 localrules:
@@ -16,19 +12,18 @@ localrules:
 
 rule ingest:
     input:
-        evals=eval_outputs(),
-        runs=training_outputs(),
-        translations=translated_outputs(),
+        evals=lambda wc: eval_outputs(wc.root),
+        runs=lambda wc: training_outputs(wc.root),
+        translations=lambda wc: translated_outputs(wc.root),
     output:
-        report=INGEST_REPORT,
+        report=P(L.INGEST_REPORT),
     params:
-        results_dir=lambda wc, output: str(Path(output.report).parents[1]),
-        db=STORE,
-    threads: resources_for("ingest", "threads", 1)
+        db=lambda wc: at(wc).store,
+    threads: S.resource("ingest", "threads", 1)
     resources:
-        **rule_resources("ingest", mem_mb=2000, runtime=30),
+        **S.resources("ingest", mem_mb=2000, runtime=30),
     log:
-        "results/logs/ingest.log",
+        log_path("ingest"),
     conda:
         STORE_ENV
     script:
@@ -37,19 +32,19 @@ rule ingest:
 
 rule findings:
     input:
-        ingested=ancient(INGEST_REPORT),
-        artifacts=lambda wc: eval_outputs([FIGURE_SPLIT]) + training_outputs(),
+        ingested=ancient(P(L.INGEST_REPORT)),
+        artifacts=lambda wc: eval_outputs(wc.root, [at(wc).figure_split]) + training_outputs(wc.root),
     output:
-        json="results/findings.json",
-        md=report("results/findings.md", caption="../report/findings.rst", category="Findings"),
+        json=P(L.FINDINGS_JSON),
+        md=report(P(L.FINDINGS_MD), caption="../report/findings.rst", category="Findings"),
     params:
-        db=STORE,
-        split=FIGURE_SPLIT,
-    threads: resources_for("findings", "threads", 1)
+        db=lambda wc: at(wc).store,
+        split=lambda wc: at(wc).figure_split,
+    threads: S.resource("findings", "threads", 1)
     resources:
-        **rule_resources("findings", mem_mb=2000, runtime=10),
+        **S.resources("findings", mem_mb=2000, runtime=10),
     log:
-        "results/logs/findings.log",
+        log_path("findings"),
     conda:
         STORE_ENV
     script:

@@ -1,4 +1,4 @@
-"""Snakemake glue for pipeline.store (rule ingest)."""
+"""Snakemake glue for pipeline.store (rule ingest): one results root into its DuckDB store."""
 from pathlib import Path
 
 from pipeline.jsonl import write_json
@@ -6,5 +6,5 @@ from pipeline.smk import job_log
 from pipeline.store import ingest
 
 with job_log(snakemake):
-    counts = ingest(Path(snakemake.params.results_dir), Path(snakemake.params.db))
+    counts = ingest(Path(snakemake.wildcards.root), Path(snakemake.params.db))
     write_json(snakemake.output.report, {"db": snakemake.params.db, "counts": counts})

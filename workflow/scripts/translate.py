@@ -1,6 +1,6 @@
 """Snakemake glue for pipeline.data.translate (rule translate)."""
-from pipeline.smk import job_log
 from pipeline.data.translate import run_translation
+from pipeline.smk import job_log
 
 with job_log(snakemake):
     run_translation(snakemake.input.records, snakemake.output.records, snakemake.output.qc,

@@ -1,1 +1,1 @@
-"""TODO"""
+"""Analysis read from the DuckDB store: paper figures, the three findings, the pretraining-prior sweep."""

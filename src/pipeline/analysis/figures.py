@@ -19,36 +19,15 @@ from typing import Any
 
 import matplotlib
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from pipeline.languages import LANGUAGES
+from pipeline import layout
+from pipeline.analysis.plotting import STYLE, arm_styles, figure_legend, lang_title, new_figure, save_figure
 from pipeline.store import StoreMissingError, StoreVersionError, connect_readonly
 
-# Okabe & Ito (2008) colour-blind-safe palette, yellow moved late (poor contrast on white).
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442", "#000000")
-MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
-LINESTYLES = ("-", "--", "-.", ":")
-STYLE: dict[str, Any] = {
-    "font.family": "DejaVu Sans",
-    "font.size": 8,
-    "axes.titlesize": 9,
-    "axes.labelsize": 8,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "grid.linewidth": 0.5,
-    "legend.frameon": False,
-    "legend.fontsize": 8,
-    "lines.linewidth": 1.5,
-    "lines.markersize": 4,
-    "pdf.fonttype": 42,  # embed TrueType: editable text in the PDF
-    "savefig.bbox": "tight",
-}
 METRIC_LABELS = {"accuracy": "Accuracy", "target_wr": "Target WR", "en_wr": "EN WR"}
 DRIFT_METRICS = ("accuracy", "target_wr", "en_wr")
-STAGE_LABELS = {1: "base", 2: "SFT", 3: "GRPO", 4: "recovery"}
+PHASE_LABELS = {"base": "base", "sft": "SFT", "grpo": "GRPO", "recovery": "recovery"}
+STAGE_LABELS = {i: PHASE_LABELS[phase] for i, phase in enumerate(layout.PHASES, start=1)}  # v_*.stage_order
 
 
 class EmptyViewError(ValueError):
@@ -178,30 +157,29 @@ def drift_data(
     return agg[cols].sort_values(["lang", "arm", "metric", "step"]).reset_index(drop=True)
 
 
-def irreversibility_data(
-    db_path: Path,
-    *,
-    split: str | None = None,
-    decoding: str | None = None,
-    temperature: float | None = None,
-    langs: Sequence[str] | None = None,
-    arms: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """Target WR and accuracy at base -> SFT -> GRPO -> recovery per arm, mean and std over seeds, on one
-    eval ``split`` (see :func:`_select_split`).
+def _eval_view(db_path: Path, view: str, columns: str, hint: str, *, split: str | None = None,
+               decoding: str | None = None, temperature: float | None = None, langs: Sequence[str] | None = None,
+               arms: Sequence[str] | None = None) -> tuple[pd.DataFrame, str, str, float | None]:
+    """Rows of an eval view for one split and one decoding (:func:`_select_split`, :func:`_select_decoding`),
+    filtered to ``langs`` and ``arms``; with the split, decoding and temperature chosen."""
+    df = _query(db_path, view, f"SELECT {columns} FROM {view}", hint=hint)
+    df, split = _select_split(df, view, split)
+    df, decoding, temperature = _select_decoding(df, view, decoding, temperature)
+    df = _filter(_filter(df, "lang", langs, view), "arm", arms, view)
+    return df, split, decoding, temperature
+
+
+def irreversibility_data(db_path: Path, **selection: Any) -> pd.DataFrame:
+    """Target WR and accuracy at base -> SFT -> GRPO -> recovery per arm, mean and std over seeds, on one eval
+    split and decoding. ``selection``: ``split``, ``decoding``, ``temperature``, ``langs``, ``arms``
+    (:func:`_eval_view`).
 
     Columns: lang, arm, stage_order, stage, metric, mean, std, n_seeds, split, decoding, temperature.
     """
-    df = _query(
-        db_path,
-        "v_irreversibility",
-        "SELECT lang, split, arm, seed, stage_order, stage, decoding, temperature, accuracy, target_wr "
-        "FROM v_irreversibility",
-        hint="ingest eval/{split}/*.json of base, sft, grpo_* and recovery_* checkpoints first",
-    )
-    df, split = _select_split(df, "v_irreversibility", split)
-    df, decoding, temperature = _select_decoding(df, "v_irreversibility", decoding, temperature)
-    df = _filter(_filter(df, "lang", langs, "v_irreversibility"), "arm", arms, "v_irreversibility")
+    df, split, decoding, temperature = _eval_view(
+        db_path, "v_irreversibility",
+        "lang, split, arm, seed, stage_order, stage, decoding, temperature, accuracy, target_wr",
+        "ingest eval/{split}/*.json of base, sft, grpo_* and recovery_* checkpoints first", **selection)
     long = df.melt(
         id_vars=["lang", "arm", "seed", "stage_order", "stage"],
         value_vars=["target_wr", "accuracy"],
@@ -230,32 +208,18 @@ def pareto_front(x: pd.Series, y: pd.Series) -> pd.Series:
     return pd.Series(on_front, index=x.index)
 
 
-def tradeoff_data(
-    db_path: Path,
-    *,
-    split: str | None = None,
-    decoding: str | None = None,
-    temperature: float | None = None,
-    langs: Sequence[str] | None = None,
-    arms: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """Final GRPO accuracy vs Target WR per (lang, arm) on one eval ``split``, seeds averaged, with the
-    Pareto flag.
+def tradeoff_data(db_path: Path, **selection: Any) -> pd.DataFrame:
+    """Final GRPO accuracy vs Target WR per (lang, arm) on one eval split and decoding, seeds averaged, with the
+    Pareto flag. ``selection`` as for :func:`irreversibility_data`.
 
     Columns: lang, arm, accuracy, accuracy_std, target_wr, target_wr_std, n_seeds, pareto, split, decoding,
     temperature. Stds are 0 for a single seed.
     """
-    df = _query(
-        db_path,
-        "v_tradeoff",
-        "SELECT lang, split, arm, decoding, temperature, accuracy, accuracy_std, target_wr, target_wr_std, "
-        "n_seeds FROM v_tradeoff",
-        hint="ingest eval/{split}/grpo_*.json files first",
-    )
-    df, split = _select_split(df, "v_tradeoff", split)
-    df, decoding, temperature = _select_decoding(df, "v_tradeoff", decoding, temperature)
+    df, split, decoding, temperature = _eval_view(
+        db_path, "v_tradeoff",
+        "lang, split, arm, decoding, temperature, accuracy, accuracy_std, target_wr, target_wr_std, n_seeds",
+        "ingest eval/{split}/grpo_*.json files first", **selection)
     df = df.drop(columns=["split", "decoding", "temperature"])
-    df = _filter(_filter(df, "lang", langs, "v_tradeoff"), "arm", arms, "v_tradeoff")
     df[["accuracy_std", "target_wr_std"]] = df[["accuracy_std", "target_wr_std"]].fillna(0.0)
     df["pareto"] = False
     for _, idx in df.groupby("lang").groups.items():
@@ -265,46 +229,6 @@ def tradeoff_data(
 
 
 # -- drawing ----------------------------------------------------------------------------------------
-def arm_styles(arms: Sequence[str]) -> dict[str, tuple[str, str, str]]:
-    """Stable (colour, marker, line style) per arm: sorted arm names take palette entries in order, so
-    arms stay distinguishable without colour too."""
-    return {
-        arm: (OKABE_ITO[i % len(OKABE_ITO)], MARKERS[i % len(MARKERS)], LINESTYLES[i % len(LINESTYLES)])
-        for i, arm in enumerate(sorted(arms))
-    }
-
-
-def _lang_title(lang: str, split: str | None = None) -> str:
-    language = LANGUAGES.get(lang)
-    title = f"{language.name} ({lang})" if language else lang
-    return f"{title}, {split}" if split else title
-
-
-def _new_figure(nrows: int, ncols: int, width: float = 2.6, height: float = 2.0) -> Figure:
-    fig = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _save(fig: Figure, out_png: Path, out_pdf: Path) -> None:
-    for out in (out_png, out_pdf):
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out_png, dpi=200)
-    fig.savefig(out_pdf, metadata={"CreationDate": None})
-
-
-def _legend(fig: Figure, axes_list: list[Any]) -> None:
-    handles, labels = {}, []
-    for ax in axes_list:
-        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            if label not in handles:
-                handles[label] = handle
-                labels.append(label)
-    fig.legend(
-        [handles[lab] for lab in labels], labels, loc="outside upper center", ncols=min(len(labels), 6)
-    )
-
-
 def plot_drift(db_path: Path, out_png: Path, out_pdf: Path, **opts: Any) -> pd.DataFrame:
     """Drift figure: metrics (rows) x languages (columns) vs GRPO step, one line + seed band per arm.
     ``opts`` go to :func:`drift_data` (see :func:`options_for`); returns its DataFrame."""
@@ -312,7 +236,7 @@ def plot_drift(db_path: Path, out_png: Path, out_pdf: Path, **opts: Any) -> pd.D
     langs = sorted(data["lang"].unique())
     styles = arm_styles(data["arm"].unique())
     with matplotlib.rc_context(STYLE):
-        fig = _new_figure(len(DRIFT_METRICS), len(langs))
+        fig = new_figure(len(DRIFT_METRICS), len(langs))
         axes = fig.subplots(len(DRIFT_METRICS), len(langs), squeeze=False, sharex="col", sharey=True)
         for col, lang in enumerate(langs):
             for row, metric in enumerate(DRIFT_METRICS):
@@ -325,13 +249,13 @@ def plot_drift(db_path: Path, out_png: Path, out_pdf: Path, **opts: Any) -> pd.D
                     ax.fill_between(cur["step"], cur["lo"], cur["hi"], color=color, alpha=0.2, linewidth=0)
                 ax.set_ylim(-0.03, 1.03)
                 if row == 0:
-                    ax.set_title(_lang_title(lang))
+                    ax.set_title(lang_title(lang))
                 if col == 0:
                     ax.set_ylabel(METRIC_LABELS[metric])
                 if row == len(DRIFT_METRICS) - 1:
                     ax.set_xlabel("GRPO step")
-        _legend(fig, [ax for row_axes in axes for ax in row_axes])
-        _save(fig, out_png, out_pdf)
+        figure_legend(fig, [ax for row_axes in axes for ax in row_axes])
+        save_figure(fig, out_png, out_pdf)
     return data
 
 
@@ -343,7 +267,7 @@ def plot_irreversibility(db_path: Path, out_png: Path, out_pdf: Path, **opts: An
     styles = arm_styles(data["arm"].unique())
     metrics = ("target_wr", "accuracy")
     with matplotlib.rc_context(STYLE):
-        fig = _new_figure(len(metrics), len(langs))
+        fig = new_figure(len(metrics), len(langs))
         axes = fig.subplots(len(metrics), len(langs), squeeze=False, sharey=True)
         for col, lang in enumerate(langs):
             for row, metric in enumerate(metrics):
@@ -366,11 +290,11 @@ def plot_irreversibility(db_path: Path, out_png: Path, out_pdf: Path, **opts: An
                 ax.set_xticks(list(STAGE_LABELS), list(STAGE_LABELS.values()))
                 ax.set_ylim(-0.03, 1.03)
                 if row == 0:
-                    ax.set_title(_lang_title(lang, data["split"].iloc[0]))
+                    ax.set_title(lang_title(lang, data["split"].iloc[0]))
                 if col == 0:
                     ax.set_ylabel(METRIC_LABELS[metric])
-        _legend(fig, [ax for row_axes in axes for ax in row_axes])
-        _save(fig, out_png, out_pdf)
+        figure_legend(fig, [ax for row_axes in axes for ax in row_axes])
+        save_figure(fig, out_png, out_pdf)
     return data
 
 
@@ -381,7 +305,7 @@ def plot_tradeoff(db_path: Path, out_png: Path, out_pdf: Path, **opts: Any) -> p
     langs = sorted(data["lang"].unique())
     styles = arm_styles(data["arm"].unique())
     with matplotlib.rc_context(STYLE):
-        fig = _new_figure(1, len(langs), width=3.0, height=2.6)
+        fig = new_figure(1, len(langs), width=3.0, height=2.6)
         axes = fig.subplots(1, len(langs), squeeze=False)[0]
         for ax, lang in zip(axes, langs, strict=True):
             cur = data[data["lang"] == lang]
@@ -413,12 +337,13 @@ def plot_tradeoff(db_path: Path, out_png: Path, out_pdf: Path, **opts: Any) -> p
             ax.set_ylim(-0.03, 1.03)
             ax.set_xlabel("Target WR")
             ax.set_ylabel("Accuracy")
-            ax.set_title(_lang_title(lang, data["split"].iloc[0]))
-        _legend(fig, list(axes))
-        _save(fig, out_png, out_pdf)
+            ax.set_title(lang_title(lang, data["split"].iloc[0]))
+        figure_legend(fig, list(axes))
+        save_figure(fig, out_png, out_pdf)
     return data
 
 
+# The figures of every experiment, by the names of pipeline.layout.FIGURES (rule figure, CLI).
 PLOTS = {"drift": plot_drift, "irreversibility": plot_irreversibility, "tradeoff": plot_tradeoff}
 
 

@@ -1,8 +1,8 @@
 """Pretraining-prior sweep: how the collapse depends on the language mix the tiny model was pretrained on.
 
 Target ``prior_sweep`` runs the whole default pipeline once per mix of ``prior_sweep.mixes``, each in its own
-directory ``results/priors/{prior}/`` with its own results tree and DuckDB store (:func:`prior_config` writes
-its config). This module reads those stores back: per prior and seed the findings table
+results root ``results/priors/{prior}/results/`` with its own DuckDB store (one DAG; the config of each mix is
+:func:`pipeline.settings.prior_config`). This module reads those stores back: per prior and seed the findings table
 (:mod:`pipeline.analysis.findings`) joined with the mix recorded in the pretraining run, and one figure with the
 target-language share of pretraining reasoning on the x axis.
 
@@ -12,59 +12,20 @@ target-language share of pretraining reasoning on the x axis.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 import pandas as pd
 
-from pipeline.train.corpus import KINDS, REASONING_LANG
-from pipeline.analysis.figures import OKABE_ITO, STYLE, _new_figure, _save
 from pipeline.analysis.findings import findings_table
+from pipeline.analysis.plotting import OKABE_ITO, STYLE, new_figure, save_figure
 from pipeline.store import connect_readonly
+from pipeline.train.corpus import KINDS, REASONING_LANG
 
 
 class PriorSweepError(ValueError):
-    """A prior sweep that cannot run or be read (no mixes, a hub model, a store without a pretraining run)."""
-
-
-def prior_config(config: dict[str, Any], prior: str) -> dict[str, Any]:
-    """The full config of one prior's pipeline: ``config`` with ``pretrain.mix`` and ``seeds`` from the sweep."""
-    sweep = config.get("prior_sweep") or {}
-    mixes = sweep.get("mixes") or {}
-    if config["model"]["base"] != "pretrain":
-        raise PriorSweepError("prior_sweep needs model.base: pretrain (the mix is a pretraining knob of the "
-                              f"in-pipeline model; this config uses {config['model']['base']!r})")
-    if prior not in mixes:
-        raise PriorSweepError(f"prior {prior!r} is not in prior_sweep.mixes ({sorted(mixes)})")
-    out = copy.deepcopy(config)
-    out["pretrain"]["mix"] = dict(mixes[prior])
-    out["seeds"] = list(sweep.get("seeds") or config["seeds"])
-    out.pop("prior_sweep", None)  # a prior's pipeline does not sweep again
-    return out
-
-
-def run_prior_pipeline(snakefile: str | Path, workdir: str | Path, cores: int, log_path: str | Path) -> None:
-    """Run the whole pipeline (target ``all``) in ``workdir``, whose ``config.yaml`` the Snakefile reads.
-
-    An ordinary Snakemake run: it resumes and skips finished jobs. Output goes to ``log_path``; a failure
-    raises :class:`PriorSweepError` naming the log and the directory to inspect or re-run.
-    """
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(snakefile), "--directory", str(workdir),
-           "--cores", str(cores), "all"]
-    Path(log_path).parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "w") as log:
-        log.write("$ " + " ".join(cmd) + "\n")
-        log.flush()
-        code = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, check=False).returncode
-    if code:
-        raise PriorSweepError(f"the pipeline in {workdir} failed (exit {code}); see {log_path} and "
-                              f"{workdir}/results/logs/, fix, then re-run the prior_sweep target (finished jobs "
-                              "are kept)")
+    """A prior sweep that cannot be read (no stores, a store without a pretraining run)."""
 
 
 def mix_shares(mix: dict[str, float]) -> dict[str, float]:
@@ -115,7 +76,7 @@ def plot_prior_sweep(table: pd.DataFrame, out_png: Path, out_pdf: Path) -> pd.Da
     langs = sorted(table["lang"].unique())
     plotted = []
     with matplotlib.rc_context(STYLE):
-        fig = _new_figure(len(langs), len(PANELS), width=2.8, height=2.3)
+        fig = new_figure(len(langs), len(PANELS), width=2.8, height=2.3)
         axes = fig.subplots(len(langs), len(PANELS), squeeze=False)
         for r, lang in enumerate(langs):
             cur = table[table["lang"] == lang]
@@ -137,7 +98,7 @@ def plot_prior_sweep(table: pd.DataFrame, out_png: Path, out_pdf: Path) -> pd.Da
             axes[r][0].set_title(f"{lang}: {cur['seed'].nunique()} seed(s) per prior", loc="left")
         handles, labels = axes[0][1].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside upper center", ncols=4)
-        _save(fig, out_png, out_pdf)
+        save_figure(fig, out_png, out_pdf)
     return pd.DataFrame(plotted)
 
 

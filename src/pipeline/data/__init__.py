@@ -1,1 +1,1 @@
-"""TODO"""
+"""Input data: English source records of every split (synthetic world or real datasets) and translation."""

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pipeline.measure import answers
 from pipeline.jsonl import iter_jsonl
+from pipeline.measure import answers
 
 log = logging.getLogger(__name__)
 

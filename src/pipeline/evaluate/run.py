@@ -7,16 +7,13 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.measure.answers import check_answer
-from pipeline.train.models import load_model, load_tokenizer, set_threads
-from pipeline.measure.composition import cot_compositions
 from pipeline.evaluate.generation import generate
 from pipeline.jsonl import read_jsonl
+from pipeline.measure.answers import check_answer
+from pipeline.measure.composition import COMPOSITION_FIELDS, cot_compositions
 from pipeline.prompts import build_prompt
 from pipeline.runinfo import RunInfo, track_run
-
-COMPOSITION_FIELDS = ("target_share", "en_share", "other_share", "other_lang", "n_words",
-                      "first_switch_word", "first_switch_frac")
+from pipeline.train.models import load_model, load_tokenizer, set_threads
 
 
 def decodings(cfg: dict[str, Any]) -> list[dict[str, Any]]:

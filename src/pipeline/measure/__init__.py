@@ -1,1 +1,1 @@
-"""TODO"""
+"""Measurement: answer checking, chain-of-thought language composition and the GRPO rewards built on them."""

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
-from pipeline.measure.composition import as_text
 from pipeline.languages import LANGUAGES, get_language
+from pipeline.measure.text import as_text
 
 __all__ = [
     "AnswerCheck",

@@ -7,12 +7,24 @@ results directory); that is how a changed artifact's rows are found and replaced
 
 from __future__ import annotations
 
+import dataclasses
+
 import duckdb
+
+from pipeline import layout
+from pipeline.measure.composition import Composition
 
 # 2: eval runs are per split (eval/{split}/{checkpoint}.*; runs.split, eval_summary.split, split in every
 #    eval view). Older stores are not migrated: the store is rebuilt from the artifacts (see
 #    :func:`schema_version_problem`).
 SCHEMA_VERSION = 2
+
+# The language composition of a chain of thought, as every rollout and eval sample carries it: one column per
+# field of pipeline.measure.composition.Composition, typed from the field's annotation.
+_SQL_TYPES = {"float": "DOUBLE", "int": "BIGINT", "str": "VARCHAR"}
+COMPOSITION_COLUMNS: dict[str, str] = {
+    f.name: _SQL_TYPES[str(f.type).split("|")[0].strip()] for f in dataclasses.fields(Composition)
+}
 
 # Column name -> DuckDB type for the tables filled from Parquet files. ``required`` columns must be
 # present in the source file; the others are NULL when absent.
@@ -25,13 +37,7 @@ ROLLOUT_COLUMNS: dict[str, str] = {
     "reward": "DOUBLE",
     "advantage": "DOUBLE",
     "correct": "BOOLEAN",
-    "target_share": "DOUBLE",
-    "en_share": "DOUBLE",
-    "other_share": "DOUBLE",
-    "other_lang": "VARCHAR",
-    "n_words": "BIGINT",
-    "first_switch_word": "BIGINT",
-    "first_switch_frac": "DOUBLE",
+    **COMPOSITION_COLUMNS,
 }
 ROLLOUT_REQUIRED = ("run_id", "step", "item_id", "reward", "correct", "target_share", "en_share")
 # Reward components (``reward_accuracy``, ``reward_lang_consistency``, ...) become DOUBLE columns added
@@ -56,13 +62,7 @@ EVAL_SAMPLE_COLUMNS: dict[str, str] = {
     "correct": "BOOLEAN",
     "format_ok": "BOOLEAN",
     "gold_ok": "BOOLEAN",  # optional: False = gold answer unparseable, excluded from every aggregate
-    "target_share": "DOUBLE",
-    "en_share": "DOUBLE",
-    "other_share": "DOUBLE",
-    "other_lang": "VARCHAR",
-    "n_words": "BIGINT",
-    "first_switch_word": "BIGINT",
-    "first_switch_frac": "DOUBLE",
+    **COMPOSITION_COLUMNS,
 }
 EVAL_SAMPLE_REQUIRED = (
     "run_id",
@@ -94,10 +94,6 @@ TRANSLATION_QC_COLUMNS: dict[str, str] = {
     "error": "VARCHAR",
 }
 TRANSLATION_QC_REQUIRED = ("id", "ok")
-
-RUN_STAGES = ("pretrain", "sft", "grpo", "recovery", "eval")
-# Checkpoint directory / eval file stem -> phase of the base -> sft -> grpo -> recovery sequence.
-PHASE_ORDER = {"base": 1, "sft": 2, "grpo": 3, "recovery": 4}
 
 TABLES = (
     "runs",
@@ -233,7 +229,11 @@ CREATE TABLE IF NOT EXISTS translation_summary (
 """
 
 # Views are bound at query time; they are recreated by every ingest so a schema upgrade reaches them.
-VIEW_DDL = """
+# The phase order base -> sft -> grpo -> recovery (pipeline.layout.PHASES) as SQL: 1, 2, 3, 4.
+_STAGE_ORDER_SQL = "CASE ru.phase " + " ".join(
+    f"WHEN '{phase}' THEN {i}" for i, phase in enumerate(layout.PHASES, start=1)) + " END"
+
+VIEW_DDL = f"""
 CREATE OR REPLACE VIEW v_drift AS
 WITH per_step AS (
   SELECT run_id, step, sum(correct_sum) / sum(correct_n) AS accuracy,
@@ -296,7 +296,7 @@ FULL OUTER JOIN v_eval_reaggregated a
 CREATE OR REPLACE VIEW v_eval_points AS
 SELECT
   ru.lang, ru.seed, s.split, ru.arm, ru.phase,
-  CASE ru.phase WHEN 'base' THEN 1 WHEN 'sft' THEN 2 WHEN 'grpo' THEN 3 WHEN 'recovery' THEN 4 END
+  {_STAGE_ORDER_SQL}
     AS stage_order,
   ru.checkpoint, COALESCE(ru.checkpoint_run_id, s.checkpoint_run_id) AS checkpoint_run_id,
   s.run_id AS eval_run_id, s.decoding, s.temperature, s.n, s.accuracy, s.target_wr, s.en_wr, s.other_wr

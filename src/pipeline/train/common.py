@@ -1,13 +1,17 @@
-"""What the SFT and GRPO stages share: TrainingArguments fields, resuming, NaN guard and logs."""
+"""What the SFT and GRPO stages share: TrainingArguments fields, LoRA, resuming, NaN guard, logs and saving."""
 
 from __future__ import annotations
 
 import json
 import math
+import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pipeline.jsonl import write_jsonl
+from pipeline.runinfo import RunInfo
+from pipeline.train.models import merged_model, save
 
 
 def common_args(cfg: dict[str, Any], seed: int, output_dir: Path) -> dict[str, Any]:
@@ -89,12 +93,6 @@ def lora_config(cfg: dict[str, Any]) -> Any | None:
     )
 
 
-def merged_model(model: Any) -> Any:
-    """The trained model with a LoRA adapter merged in (plain models are returned unchanged)."""
-    merge = getattr(model, "merge_and_unload", None)
-    return merge() if callable(merge) else model
-
-
 class NonFiniteMetricError(RuntimeError):
     """A trainer logged a NaN/inf loss: the run is stopped instead of producing silent wrong numbers."""
 
@@ -119,3 +117,20 @@ def write_train_log(log_history: list[dict[str, Any]], path: Path, rid: str) -> 
     """Write the trainer's per-step log (``state.log_history``) as ``train_log.jsonl``."""
     rows = [{"run_id": rid, **row} for row in log_history if "step" in row or "loss" in row]
     return write_jsonl(path, rows)
+
+
+def fit(trainer: Any, resume: str | None, info: RunInfo, out_dir: Path) -> None:
+    """Train (resuming from checkpoint ``resume`` when given), record the outcome in ``info.extra`` and write
+    ``out_dir/train_log.jsonl``."""
+    result = trainer.train(resume_from_checkpoint=resume)
+    info.extra.update(resumed_from=resume, train_loss=result.training_loss, global_step=trainer.state.global_step)
+    write_train_log(trainer.state.log_history, out_dir / "train_log.jsonl", info.run_id)
+
+
+def save_trained(trainer: Any, tokenizer: Any, out_dir: Path, checkpoints: Iterable[Path]) -> None:
+    """Save the trained model (a LoRA adapter merged in) as ``out_dir/model``, padded left for generation, and
+    delete the resume ``checkpoints`` it no longer needs."""
+    tokenizer.padding_side = "left"
+    save(merged_model(trainer.model), tokenizer, out_dir / "model")
+    for ckpt in checkpoints:
+        shutil.rmtree(ckpt, ignore_errors=True)

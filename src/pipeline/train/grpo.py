@@ -8,31 +8,32 @@ on. TRL's per-step completion Parquet files are normalised into ``rollouts.parqu
 from __future__ import annotations
 
 import functools
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from pipeline.train.models import load_model, load_tokenizer, set_threads
 from pipeline.jsonl import read_jsonl
-from pipeline.prompts import build_prompt, completion_text
+from pipeline.measure.composition import COMPOSITION_FIELDS, cot_compositions
 from pipeline.measure.rewards import build_reward_funcs
+from pipeline.measure.text import as_text
+from pipeline.prompts import build_prompt
 from pipeline.runinfo import RunInfo, track_run
-from pipeline.train.tinylm import save
 from pipeline.train.common import (
     MissingDependencyError,
     common_args,
+    fit,
     last_checkpoint,
     lora_config,
-    merged_model,
     nan_guard_callback,
-    write_train_log,
+    save_trained,
 )
+from pipeline.train.models import load_model, load_tokenizer, set_threads
 
-# GRPOConfig fields taken verbatim from the config's ``grpo`` section.
-GRPO_FIELDS = (
+# GRPOConfig fields passed through verbatim from the config's ``grpo`` section (an arm may override some of them:
+# pipeline.settings.ARM_GRPO_FIELDS).
+GRPO_CONFIG_FIELDS = (
     "num_generations", "max_completion_length", "temperature", "top_p", "top_k", "repetition_penalty",
     "beta", "loss_type", "scale_rewards", "epsilon", "epsilon_high", "num_iterations",
     "mask_truncated_completions", "multi_objective_aggregation", "importance_sampling_level",
@@ -56,16 +57,12 @@ def resolve_extra_args(extra: dict[str, Any]) -> dict[str, Any]:
                 extra.pop(key)
     elif want is True and not have:
         raise MissingDependencyError(
-            "grpo.extra_args.use_vllm is true but vLLM is not installed; use the envs/train_vllm.yaml "
+            "grpo.extra_args.use_vllm is true but vLLM is not installed; use the workflow/envs/train_vllm.yaml "
             "environment (or `pip install 'trl[vllm]==1.16.0'`), or set use_vllm: auto / false"
         )
     elif want not in (True, False):
         raise ValueError(f"grpo.extra_args.use_vllm must be true, false or auto, got {want!r}")
     return extra
-
-
-COMPOSITION_FIELDS = ("target_share", "en_share", "other_share", "other_lang", "n_words",
-                      "first_switch_word", "first_switch_frac")
 
 
 def with_item_ids(func: Callable[..., list[float]]) -> Callable[..., list[float]]:
@@ -99,14 +96,12 @@ def clear_stale_completions(completions_dir: Path, keep_up_to: int) -> int:
 def normalise_rollouts(completions_dir: Path, rid: str, lang: str, reward_names: list[str],
                        weights: list[float]) -> pd.DataFrame:
     """One row per rollout with the columns of docs/artifacts.md, from TRL's completions_*.parquet."""
-    from pipeline.measure.composition import cot_compositions
-
     files = sorted(completions_dir.glob("completions_*.parquet"))
     if not files:
         raise FileNotFoundError(f"{completions_dir}: TRL wrote no completions files (log_completions off?)")
     df = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
-    df["completion"] = df["completion"].map(completion_text)
-    df["prompt"] = df["prompt"].map(lambda p: p if isinstance(p, str) else completion_text(list(p)))
+    df["completion"] = df["completion"].map(as_text)
+    df["prompt"] = df["prompt"].map(as_text)
     out = pd.DataFrame({"run_id": rid, "step": df["step"].astype(int), "item_id": df.get("item_id"),
                         "prompt": df["prompt"], "completion": df["completion"]})
     total = 0.0
@@ -157,7 +152,7 @@ def run_grpo(model_path: str, train_path: str | Path, out_dir: str | Path, info:
         model = load_model(model_path, cfg["dtype"])
         args = GRPOConfig(
             **common_args(cfg, info.seed, out_dir),
-            **{k: cfg[k] for k in GRPO_FIELDS},
+            **{k: cfg[k] for k in GRPO_CONFIG_FIELDS},
             reward_weights=weights,
             log_completions=True,
             num_completions_to_print=cfg["print_completions"],
@@ -171,14 +166,9 @@ def run_grpo(model_path: str, train_path: str | Path, out_dir: str | Path, info:
         resume = last_checkpoint(out_dir)
         info.extra["stale_completions_removed"] = clear_stale_completions(
             out_dir / "completions", int(Path(resume).name.split("-")[1]) if resume else 0)
-        result = trainer.train(resume_from_checkpoint=resume)
-        info.extra.update(resumed_from=resume, train_loss=result.training_loss,
-                          global_step=trainer.state.global_step)
-        write_train_log(trainer.state.log_history, out_dir / "train_log.jsonl", info.run_id)
+        fit(trainer, resume, info, out_dir)
         rollouts = normalise_rollouts(out_dir / "completions", info.run_id, info.lang, names, weights)
         rollouts.to_parquet(out_dir / "rollouts.parquet", index=False)
         info.extra["n_rollouts"] = len(rollouts)
-        save(merged_model(trainer.model), tokenizer, out_dir / "model")
-        for ckpt in out_dir.glob("checkpoint-*"):
-            shutil.rmtree(ckpt, ignore_errors=True)
+        save_trained(trainer, tokenizer, out_dir, list(out_dir.glob("checkpoint-*")))
     return info.extra

@@ -1,4 +1,4 @@
-"""Loading models and tokenizers from a pipeline directory, a local path or a hub id."""
+"""Models on disk, in one place: loading (pipeline directory, local path or hub id), saving, merging LoRA."""
 
 from __future__ import annotations
 
@@ -34,3 +34,19 @@ def set_threads(threads: int | None) -> None:
         import torch
 
         torch.set_num_threads(int(threads))
+
+
+def save(model: Any, tokenizer: Any, out_dir: str | Path) -> None:
+    """Save model, generation config and tokenizer together in Hugging Face format (what every stage loads)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model.generation_config.eos_token_id = tokenizer.eos_token_id
+    model.generation_config.pad_token_id = tokenizer.pad_token_id
+    model.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
+
+
+def merged_model(model: Any) -> Any:
+    """The trained model with a LoRA adapter merged in (plain models are returned unchanged)."""
+    merge = getattr(model, "merge_and_unload", None)
+    return merge() if callable(merge) else model

@@ -15,11 +15,12 @@ from typing import Any
 
 from tqdm import tqdm
 
-from pipeline.train import tinylm
-from pipeline.train.models import set_threads
-from pipeline.train.corpus import build_corpus
 from pipeline.jsonl import read_jsonl, write_jsonl
-from pipeline.runinfo import RunInfo, run_id, track_run
+from pipeline.layout import run_id
+from pipeline.runinfo import RunInfo, track_run
+from pipeline.train import tinylm
+from pipeline.train.corpus import build_corpus
+from pipeline.train.models import save, set_threads
 
 
 class NonFiniteLossError(RuntimeError):
@@ -123,5 +124,5 @@ def run_pretrain(parallel_path: str | Path, out_dir: str | Path, lang: str, seed
         info.extra["corpus_families"] = dict(sorted(Counter(d["family"] for d in docs).items()))
         log = train_lm(model, token_ids, tok.pad_token_id, cfg["train"], seed, out_dir / "train_log.jsonl", rid)
         info.extra["final_loss"] = log[-1]["loss"]
-        tinylm.save(model, tok, out_dir / "model")
+        save(model, tok, out_dir / "model")
     return info.extra

@@ -6,23 +6,14 @@ completion (reasoning + final-answer line) only.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
-from pipeline.train.models import load_model, load_tokenizer, set_threads
 from pipeline.jsonl import read_jsonl
 from pipeline.prompts import build_prompt, build_target
 from pipeline.runinfo import RunInfo, track_run
-from pipeline.train.tinylm import save
-from pipeline.train.common import (
-    common_args,
-    last_checkpoint,
-    lora_config,
-    merged_model,
-    nan_guard_callback,
-    write_train_log,
-)
+from pipeline.train.common import common_args, fit, last_checkpoint, lora_config, nan_guard_callback, save_trained
+from pipeline.train.models import load_model, load_tokenizer, set_threads
 
 
 def sft_rows(records: list[dict[str, Any]], lang: str, prompt_cfg: dict[str, Any]) -> list[dict[str, Any]]:
@@ -64,12 +55,7 @@ def run_sft(model_path: str, train_path: str | Path, out_dir: str | Path, info: 
         trainer = SFTTrainer(model=model, args=args, processing_class=tokenizer,
                              train_dataset=Dataset.from_list(sft_rows(records, info.lang, prompt_cfg)),
                              callbacks=[nan_guard_callback()], peft_config=lora_config(cfg))
-        resume = last_checkpoint(out_dir / "checkpoints")
-        result = trainer.train(resume_from_checkpoint=resume)
-        info.extra.update(resumed_from=resume, train_loss=result.training_loss,
-                          global_step=trainer.state.global_step, n_train=len(records))
-        write_train_log(trainer.state.log_history, out_dir / "train_log.jsonl", info.run_id)
-        tokenizer.padding_side = "left"
-        save(merged_model(trainer.model), tokenizer, out_dir / "model")
-        shutil.rmtree(out_dir / "checkpoints", ignore_errors=True)
+        fit(trainer, last_checkpoint(out_dir / "checkpoints"), info, out_dir)
+        info.extra["n_train"] = len(records)
+        save_trained(trainer, tokenizer, out_dir, [out_dir / "checkpoints"])
     return info.extra

@@ -1,13 +1,12 @@
 """The tiny in-pipeline language model: a byte-level BPE tokenizer and a Qwen2-architecture causal LM.
 
-Everything is saved in Hugging Face format (``save_pretrained``) so that the SFT, GRPO and evaluation stages
-load it exactly like a hub model.
+Everything is saved in Hugging Face format (:func:`pipeline.train.models.save`) so that the SFT, GRPO and
+evaluation stages load it exactly like a hub model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
@@ -60,13 +59,3 @@ def build_model(tokenizer: PreTrainedTokenizerFast, size: dict[str, Any], seed: 
 def n_parameters(model: Any) -> int:
     """Number of distinct parameters (tied embeddings counted once)."""
     return sum(p.numel() for p in model.parameters())
-
-
-def save(model: Any, tokenizer: Any, out_dir: str | Path) -> None:
-    """Save model, generation config and tokenizer together in Hugging Face format."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    model.generation_config.eos_token_id = tokenizer.eos_token_id
-    model.generation_config.pad_token_id = tokenizer.pad_token_id
-    model.save_pretrained(out_dir)
-    tokenizer.save_pretrained(out_dir)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from store_fixtures import build_results_tree, drift_target, eval_accuracy, eval_target_wr, write_translation
 
+from pipeline import layout
 from pipeline.analysis import figures
 from pipeline.analysis.figures import (
     EmptyViewError,
@@ -18,6 +18,7 @@ from pipeline.analysis.figures import (
     plot_tradeoff,
 )
 from pipeline.store import StoreMissingError, ingest
+from store_fixtures import build_results_tree, drift_target, eval_accuracy, eval_target_wr, write_translation
 
 
 @pytest.fixture(scope="module")
@@ -219,3 +220,8 @@ def test_several_splits_and_none_chosen_is_an_error_not_a_mix(db_two_splits: Pat
     assert figures.main(
         ["tradeoff", str(db_two_splits), str(tmp_path / "t.png"), str(tmp_path / "t.pdf"), "--split", "math500"]
     ) == 0
+
+
+def test_the_figure_registry_is_the_layout_s():
+    assert tuple(figures.PLOTS) == layout.FIGURES
+    assert set(figures.FIGURE_OPTIONS) == set(layout.FIGURES)

@@ -6,10 +6,10 @@ import json
 import math
 
 import pytest
-from store_fixtures import build_results_tree, eval_accuracy, eval_target_wr
 
 from pipeline.analysis import findings
 from pipeline.store import ingest
+from store_fixtures import build_results_tree, eval_accuracy, eval_target_wr
 
 
 @pytest.fixture(scope="module")

@@ -6,32 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
-from store_fixtures import build_results_tree, eval_accuracy, eval_target_wr
 
-from pipeline.analysis.prior_sweep import PriorSweepError, mix_shares, plot_prior_sweep, prior_config, prior_table
+from pipeline.analysis.prior_sweep import PriorSweepError, mix_shares, plot_prior_sweep, prior_table
 from pipeline.store import ingest
-from support import ROOT
-
-
-
-def test_prior_config_swaps_only_the_mix_and_seeds():
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    assert len(config["prior_sweep"]["mixes"]) >= 3
-    for name, mix in config["prior_sweep"]["mixes"].items():
-        out = prior_config(config, name)
-        assert out["pretrain"]["mix"] == mix
-        assert out["seeds"] == config["prior_sweep"]["seeds"]
-        assert "prior_sweep" not in out
-        assert {k: v for k, v in out.items() if k not in ("pretrain", "seeds")} == \
-            {k: v for k, v in config.items() if k not in ("pretrain", "seeds", "prior_sweep")}
-        assert {k: v for k, v in out["pretrain"].items() if k != "mix"} == \
-            {k: v for k, v in config["pretrain"].items() if k != "mix"}
-    assert config["pretrain"]["mix"] == yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["pretrain"]["mix"]
-    with pytest.raises(PriorSweepError, match="not in prior_sweep.mixes"):
-        prior_config(config, "en99")
-    with pytest.raises(PriorSweepError, match="model.base: pretrain"):
-        prior_config({**config, "model": {"base": "Qwen/Qwen2.5-1.5B-Instruct"}}, "en88")
+from store_fixtures import build_results_tree, eval_accuracy, eval_target_wr
 
 
 def test_mix_shares_normalise_and_group_by_reasoning_language():

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.jsonl import JsonlError
 from pipeline.data.sources import SourceError, gsm8k_solution, load_records, load_records_with_report
+from pipeline.jsonl import JsonlError
 
 DATA = Path("/work/shared/data")
 GSM8K = DATA / "gsm8k"

@@ -19,9 +19,9 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.jsonl import read_json, read_jsonl, write_jsonl
 from pipeline.data.translate import BACKENDS, TranslatorBackend, register_backend, run_translation
 from pipeline.data.translate.base import BackendConfigError, TranslationError
+from pipeline.jsonl import read_json, read_jsonl, write_jsonl
 
 HANGUL = "가나다라마바사아자차카타파하"
 

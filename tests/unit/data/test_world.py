@@ -8,10 +8,19 @@ import time
 import pytest
 
 from pipeline.data import world
+from pipeline.data.world.generate import (
+    DEFAULT_FAMILIES,
+    FAMILIES,
+    UNIT_SIZES,
+    WorldSpecError,
+    arithmetic_key,
+    evaluate,
+)
+from pipeline.data.world.grammar import has_batchim, ko_attach, ko_particle, uk_count, uk_plural_category
+from pipeline.data.world.render import LANGUAGES
+from pipeline.data.world.render.base import Family, Fields, Kinds
 from pipeline.jsonl import read_jsonl
 from pipeline.languages import UnknownLanguageError, answer_line
-from pipeline.data.world.generate import DEFAULT_FAMILIES, FAMILIES, WorldSpecError, arithmetic_key, evaluate
-from pipeline.data.world.grammar import has_batchim, ko_attach, ko_particle, uk_count, uk_plural_category
 
 EQUATION = re.compile(r"(\d+) ([-+×÷]) (\d+) = (\d+)")
 APPLES = ("яблуко", "яблука", "яблук")
@@ -63,7 +72,7 @@ def test_answers_and_values_follow_the_arithmetic(train_items: list[world.WorldI
         assert it.family == it.spec["family"]
 
 
-@pytest.mark.parametrize("lang", ["en", "ko", "zh", "uk"])
+@pytest.mark.parametrize("lang", world.WORLD_LANGUAGES)
 def test_every_solution_equation_is_correct_and_counts_the_steps(
         train_items: list[world.WorldItem], lang: str) -> None:
     for it in train_items:
@@ -85,7 +94,7 @@ def test_every_solution_equation_is_correct_and_counts_the_steps(
                 assert re.search(rf"(?<!\d){step['arg']}(?!\d)", question), (lang, question, step)
 
 
-@pytest.mark.parametrize("lang", ["en", "ko", "zh", "uk"])
+@pytest.mark.parametrize("lang", world.WORLD_LANGUAGES)
 def test_solution_has_no_answer_line(train_items: list[world.WorldItem], lang: str) -> None:
     prefix = answer_line(lang, "\x00").split("\x00")[0].strip()
     for it in train_items[:200]:
@@ -144,6 +153,34 @@ def test_bad_requests_fail_with_clear_errors(train_items: list[world.WorldItem])
         world.render(train_items[0], "xx")
     with pytest.raises(WorldSpecError, match="en, ko, zh, uk"):
         world.render(train_items[0], "ru")
+
+
+def test_every_language_has_a_table_for_every_family_and_unit() -> None:
+    assert tuple(LANGUAGES) == world.WORLD_LANGUAGES
+    for code, language in LANGUAGES.items():
+        assert language.code == code and set(language.families) == set(FAMILIES), code
+        units = language.families["units"]
+        assert isinstance(units, Kinds) and set(units.tables) == set(UNIT_SIZES), code
+
+
+def test_the_generic_renderer_rejects_what_no_template_covers() -> None:
+    spec = {"family": "shopping", "start": 10, "person": ["f", 0], "steps": [{"op": "+", "arg": 2, "v": 0}]}
+    assert world.render_spec(spec, "en")[0].startswith("Mina has 10 dollars. She earns 2 dollars")
+    # a known operation the family has no phrase for (shopping never halves): named, not rendered as another one
+    halved = {**spec, "steps": [{"op": "/", "arg": 2, "v": 0}]}
+    for lang in world.WORLD_LANGUAGES:
+        with pytest.raises(WorldSpecError, match=r"no phrase for step 1 \(operation '/'"):
+            world.render_spec(halved, lang)
+    with pytest.raises(ValueError, match="unknown operation"):
+        world.render_spec({**spec, "steps": [{"op": "^", "arg": 2}]}, "en")
+    with pytest.raises(WorldSpecError, match="no family 'cooking'; families: shopping, collecting"):
+        world.render_spec({**spec, "family": "cooking"}, "ko")
+    with pytest.raises(WorldSpecError, match="no templates for unit 'hour'; units: dozen, year, week"):
+        world.render_spec({**spec, "family": "units", "unit": "hour"}, "uk")
+    with pytest.raises(ValueError, match="phrase keys"):
+        Family(steps={"plus": "{k}"}, final="?")
+    with pytest.raises(WorldSpecError, match="unknown field 'colour'"):
+        LANGUAGES["en"].fill("{colour}", Fields(k=1))
 
 
 def test_korean_particles_follow_the_final_consonant() -> None:

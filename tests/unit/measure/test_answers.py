@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.languages import LANGUAGES, UnknownLanguageError, answer_line
 from pipeline.measure.answers import (
     AnswerCheck,
     answers_match,
@@ -18,7 +19,6 @@ from pipeline.measure.answers import (
     gold_parseable,
     gsm8k_gold,
 )
-from pipeline.languages import LANGUAGES, UnknownLanguageError, answer_line
 from support import shared_data
 
 

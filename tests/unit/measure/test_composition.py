@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.languages import UnknownLanguageError, answer_line
 from pipeline.measure.composition import (
     Composition,
-    _from_labels,
     composition,
     compositions,
     cot_compositions,
     cot_text,
     word_labels,
 )
-from pipeline.languages import UnknownLanguageError, answer_line
+from pipeline.measure.composition.fast import fast_composition
+from pipeline.measure.composition.result import from_labels
+from pipeline.measure.composition.tokens import prepare
 from support import ROOT, shared_data
 
 TOL = 0.05
@@ -297,7 +299,7 @@ def test_fast_path_equals_reference_labelling():
     texts += [p.values[0] for p in CASES]
     targets += [p.values[1] for p in CASES]
     for text, target in zip(texts, targets, strict=True):
-        reference = _from_labels([lab for _w, lab in word_labels(text)], target)
+        reference = from_labels([lab for _w, lab in word_labels(text)], target)
         assert composition(text, target) == reference, text[:200]
 
 
@@ -354,21 +356,17 @@ def _random_texts(n: int, seed: int) -> list[tuple[str, str]]:
 
 def test_fast_path_equals_reference_on_random_texts():
     """Every fast-path shortcut (per script, per sentence for uk/ru) against the token-level reference."""
-    from pipeline.measure.composition import _fast, _prepare
-
     pairs = _random_texts(600, seed=7)
     n_fast = 0
     for text, target in pairs:
-        reference = _from_labels([lab for _w, lab in word_labels(text)], target)
+        reference = from_labels([lab for _w, lab in word_labels(text)], target)
         assert composition(text, target) == reference, (text, target)
-        n_fast += _fast(_prepare(text), target) is not None
+        n_fast += fast_composition(prepare(text), target) is not None
     assert n_fast >= len(pairs) // 3  # the shortcuts are exercised, not bypassed
 
 
 def test_mixed_ukrainian_russian_takes_the_sentence_fast_path():
     """uk+ru evidence in one text is resolved per sentence without the token loop, as the reference does."""
-    from pipeline.measure.composition import _fast, _prepare
-
     cases = [
         ("Спочатку знайдемо кількість яблук. Итак, нужно сложить все числа. Потім ділимо.", "uk"),
         ("Сначала найдём количество. Потім ділимо їх на кількість дітей. Так и есть.", "ru"),
@@ -378,6 +376,6 @@ def test_mixed_ukrainian_russian_takes_the_sentence_fast_path():
         ("Це ціна, а это цена. Отже 5.", "uk"),  # uk and ru words in one sentence: word by word
     ]
     for text, target in cases:
-        reference = _from_labels([lab for _w, lab in word_labels(text)], target)
-        assert _fast(_prepare(text), target) == reference, text
-    assert _fast(_prepare("Це їжы. Итак нужно."), "uk") is None  # a word with letters of both languages
+        reference = from_labels([lab for _w, lab in word_labels(text)], target)
+        assert fast_composition(prepare(text), target) == reference, text
+    assert fast_composition(prepare("Це їжы. Итак нужно."), "uk") is None  # a word with letters of both languages

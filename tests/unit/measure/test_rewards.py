@@ -8,12 +8,13 @@ from collections import defaultdict
 import pytest
 
 from pipeline.languages import UnknownLanguageError
+from pipeline.measure.composition import COMPOSITION_FIELDS
 from pipeline.measure.rewards import (
     LC_VARIANTS,
-    accuracy_reward,
+    AccuracyReward,
+    FormatReward,
+    LanguageConsistencyReward,
     build_reward_funcs,
-    format_reward,
-    make_language_reward,
 )
 
 KO_PURE = "먼저 사과의 개수를 계산합니다.\n3 + 4 = 7\n답은 7입니다."  # CoT: 4 ko words
@@ -21,6 +22,9 @@ KO_MIXED = "먼저 total cost를 계산하면 3 + 4 = 7입니다.\n답은 7입�
 EN_ONLY = "First we add the numbers.\nThe answer is 8."  # CoT: 5 en words, wrong answer
 CHAT = [{"role": "assistant", "content": "<think>사과를 셉니다</think>\n#### 7"}]  # CoT: 2 ko words
 MALFORMED = ["", "   \n ", "12 34 56", "\ud800\udc00\ud800", "x " * 50_000, None]
+# The default config's reward section (the config schema's defaults): a spec names every key.
+SPEC = {"accuracy_weight": 1.0, "format_weight": 0.0, "lc_weight": 0.0, "lc_variant": "proportional", "lc_tau": 0.9,
+        "last_number_fallback": False}
 
 
 class Recorder:
@@ -40,7 +44,7 @@ class Recorder:
 def test_accuracy_reward_fixed_completions_and_logging():
     rec = Recorder()
     completions = [KO_PURE, KO_MIXED, EN_ONLY, CHAT]
-    rewards = accuracy_reward(
+    rewards = AccuracyReward()(
         completions,
         answer=["7", "7", "7", "7"],
         lang=["ko"] * 4,
@@ -55,7 +59,7 @@ def test_accuracy_reward_fixed_completions_and_logging():
 
 def test_unparseable_gold_gives_zero_and_is_counted():
     rec = Recorder()
-    rewards = accuracy_reward(
+    rewards = AccuracyReward()(
         ["#### 5", "#### 5", "#### 5"], answer=["5", "", None], log_metric=rec.log_metric
     )
     assert rewards == [1.0, 0.0, 0.0]
@@ -64,11 +68,11 @@ def test_unparseable_gold_gives_zero_and_is_counted():
 
 def test_accuracy_reward_needs_answer_column():
     with pytest.raises(ValueError, match="'answer'"):
-        accuracy_reward(["#### 5"])
+        AccuracyReward()(["#### 5"])
 
 
 def test_format_reward():
-    assert format_reward([KO_PURE, "no answer here", CHAT, ""]) == [1.0, 0.0, 1.0, 0.0]
+    assert FormatReward()([KO_PURE, "no answer here", CHAT, ""]) == [1.0, 0.0, 1.0, 0.0]
 
 
 @pytest.mark.parametrize(
@@ -81,7 +85,7 @@ def test_format_reward():
     ],
 )
 def test_language_reward_variants(variant, tau, expected):
-    reward = make_language_reward(variant, tau)
+    reward = LanguageConsistencyReward(variant, tau)
     assert reward.__name__ == "lang_consistency"
     values = reward([KO_PURE, KO_MIXED, EN_ONLY, CHAT], lang=["ko"] * 4)
     assert values == pytest.approx(expected, abs=1e-9)
@@ -89,17 +93,10 @@ def test_language_reward_variants(variant, tau, expected):
 
 def test_language_reward_logs_composition_columns():
     rec = Recorder()
-    reward = make_language_reward()
+    reward = LanguageConsistencyReward()
     reward([KO_PURE, KO_MIXED, EN_ONLY, ""], lang="ko", log_extra=rec.log_extra, log_metric=rec.log_metric)
-    for column in (
-        "target_share",
-        "en_share",
-        "other_share",
-        "other_lang",
-        "n_words",
-        "first_switch_word",
-        "first_switch_frac",
-    ):
+    assert set(rec.extra) == set(COMPOSITION_FIELDS)
+    for column in COMPOSITION_FIELDS:
         assert len(rec.extra[column]) == 4, column
     assert rec.extra["n_words"] == [4, 6, 5, 0]
     assert rec.extra["first_switch_word"] == [None, 1, 0, None]
@@ -108,18 +105,18 @@ def test_language_reward_logs_composition_columns():
 
 
 def test_language_reward_fixed_target_and_missing_lang():
-    assert make_language_reward(target="en")([EN_ONLY]) == [1.0]
+    assert LanguageConsistencyReward(target="en")([EN_ONLY]) == [1.0]
     with pytest.raises(ValueError, match="'lang'"):
-        make_language_reward()([EN_ONLY])
+        LanguageConsistencyReward()([EN_ONLY])
     with pytest.raises(UnknownLanguageError):
-        make_language_reward()([EN_ONLY], lang=["xx"])
+        LanguageConsistencyReward()([EN_ONLY], lang=["xx"])
     with pytest.raises(ValueError, match="lc_variant"):
-        make_language_reward("bogus")
+        LanguageConsistencyReward("bogus")
 
 
 @pytest.mark.parametrize("variant", LC_VARIANTS)
 def test_malformed_completions_get_defined_rewards(variant):
-    funcs, _ = build_reward_funcs({"lc_weight": 1.0, "lc_variant": variant})
+    funcs, _ = build_reward_funcs({**SPEC, "lc_weight": 1.0, "lc_variant": variant})
     n = len(MALFORMED)
     for func in funcs:
         values = func(MALFORMED, answer=["7"] * n, lang=["uk"] * n)
@@ -131,6 +128,7 @@ def test_malformed_completions_get_defined_rewards(variant):
 def test_build_reward_funcs_spec():
     funcs, weights = build_reward_funcs(
         {
+            **SPEC,
             "accuracy_weight": 1.0,
             "format_weight": 0.0,
             "lc_weight": 0.5,
@@ -144,7 +142,7 @@ def test_build_reward_funcs_spec():
     assert funcs[0](["so 3 + 4 = 7"], answer=["7"]) == [1.0]  # fallback on
     assert funcs[2]([KO_MIXED], lang=["ko"]) == [0.0]  # 4/6 < 0.8
     # accuracy-only arm still computes (and logs) the LC reward with weight 0.0
-    funcs, weights = build_reward_funcs({"accuracy_weight": 1.0})
+    funcs, weights = build_reward_funcs(SPEC)
     assert weights == [1.0, 0.0, 0.0] and funcs[2].__name__ == "lang_consistency"
     assert funcs[0](["so 3 + 4 = 7"], answer=["7"]) == [0.0]  # fallback off by default
     pickle.loads(pickle.dumps(funcs))  # picklable (module-level classes)
@@ -154,6 +152,7 @@ def test_build_reward_funcs_spec():
     "spec,match",
     [
         ({"acc_weight": 1.0}, "unknown keys"),
+        ({"lc_weight": None}, "missing keys \\['lc_weight'\\]"),
         ({"accuracy_weight": "1"}, "finite number"),
         ({"accuracy_weight": float("nan")}, "finite number"),
         ({"accuracy_weight": 0.0}, "all weights are 0.0"),
@@ -163,5 +162,6 @@ def test_build_reward_funcs_spec():
     ],
 )
 def test_build_reward_funcs_rejects_bad_specs(spec, match):
+    spec = {k: v for k, v in {**SPEC, **spec}.items() if v is not None}
     with pytest.raises(ValueError, match=match):
         build_reward_funcs(spec)

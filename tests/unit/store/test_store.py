@@ -11,15 +11,6 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from store_fixtures import (
-    add_arm,
-    build_results_tree,
-    db_snapshot,
-    drift_target,
-    eval_accuracy,
-    eval_target_wr,
-    truncate_file,
-)
 
 from pipeline.jsonl import read_json, write_json
 from pipeline.store import (
@@ -31,6 +22,15 @@ from pipeline.store import (
     table_counts,
 )
 from pipeline.store.schema import SCHEMA_VERSION, TABLES, VIEWS
+from store_fixtures import (
+    add_arm,
+    build_results_tree,
+    db_snapshot,
+    drift_target,
+    eval_accuracy,
+    eval_target_wr,
+    truncate_file,
+)
 from support import ROOT
 
 DOCS = ROOT / "docs" / "store.md"

@@ -3,10 +3,10 @@
 import pytest
 
 from pipeline.data import world
-from pipeline.train import tinylm
-from pipeline.train.models import load_model, load_tokenizer
-from pipeline.train.corpus import build_corpus
 from pipeline.jsonl import read_jsonl
+from pipeline.train import tinylm
+from pipeline.train.corpus import build_corpus
+from pipeline.train.models import load_model, load_tokenizer, save
 
 TEXTS = [
     "Mina has 12 apples. She buys 7 more: 12 + 7 = 19.\nThe answer is 19.",
@@ -30,7 +30,7 @@ def test_model_save_load_round_trip(tmp_path):
             "max_positions": 128}
     model = tinylm.build_model(tok, size, seed=0)
     assert 10_000 < tinylm.n_parameters(model) < 100_000
-    tinylm.save(model, tok, tmp_path / "m")
+    save(model, tok, tmp_path / "m")
     loaded, tok2 = load_model(tmp_path / "m"), load_tokenizer(tmp_path / "m")
     assert loaded.config.eos_token_id == tok2.eos_token_id == tok.eos_token_id
     assert tok2.padding_side == "left"

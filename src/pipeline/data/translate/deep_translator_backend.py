@@ -12,10 +12,10 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from pipeline.languages import get_language
 from pipeline.data.translate.base import BackendConfigError, TranslationError, TranslatorBackend
 from pipeline.data.translate.chunking import chunk_text, reassemble
 from pipeline.data.translate.retry import CallTimeout, backoff_delay, call_with_timeout
+from pipeline.languages import get_language
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import threading
 from typing import Any, ClassVar
 
-from pipeline.languages import get_language
 from pipeline.data.translate.base import BackendConfigError, TranslationError, TranslatorBackend
 from pipeline.data.translate.chunking import chunk_text, reassemble
+from pipeline.languages import get_language
 
 NLLB_CODES = {"en": "eng_Latn", "ko": "kor_Hang", "zh": "zho_Hans", "uk": "ukr_Cyrl", "ru": "rus_Cyrl",
               "ja": "jpn_Jpan", "th": "tha_Thai"}

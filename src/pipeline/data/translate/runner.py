@@ -23,8 +23,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.jsonl import read_jsonl, write_json, write_jsonl
-from pipeline.languages import get_language
 from pipeline.data.translate.base import BackendConfigError, TranslationError, TranslatorBackend
 from pipeline.data.translate.cache import TranslationCache
 from pipeline.data.translate.config import TranslationConfig
@@ -41,6 +39,8 @@ from pipeline.data.translate.qc import (
 from pipeline.data.translate.registry import backend_class, make_backend
 from pipeline.data.translate.retry import backoff_delay
 from pipeline.data.translate.throttle import RateLimiter
+from pipeline.jsonl import read_jsonl, write_json, write_jsonl
+from pipeline.languages import get_language
 
 log = logging.getLogger(__name__)
 

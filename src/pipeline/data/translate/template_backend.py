@@ -12,8 +12,8 @@ import logging
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pipeline.jsonl import JsonlError, iter_jsonl
 from pipeline.data.translate.base import BackendConfigError, TranslationError, TranslatorBackend
+from pipeline.jsonl import JsonlError, iter_jsonl
 
 log = logging.getLogger(__name__)
 

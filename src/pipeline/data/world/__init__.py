@@ -1,7 +1,7 @@
 """The synthetic grade-school-math world: templated multi-step word problems in several languages.
 
 Every item is a language-neutral *spec* (:mod:`pipeline.data.world.generate`) rendered by per-language
-templates (``world_render_<lang>``) into a question and a step-by-step solution, one sentence with an
+templates (:mod:`pipeline.data.world.render`) into a question and a step-by-step solution, one sentence with an
 explicit equation per step. Ids are shared across languages; the final-answer line is not part of the
 solution (the pipeline appends :func:`pipeline.languages.answer_line`).
 """
@@ -9,14 +9,11 @@ solution (the pipeline appends :func:`pipeline.languages.answer_line`).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.jsonl import write_jsonl
-from pipeline.languages import get_language
-from pipeline.data.world.render import RENDERERS
 from pipeline.data.world.generate import (
     DEFAULT_FAMILIES,
     FAMILIES,
@@ -29,6 +26,9 @@ from pipeline.data.world.generate import (
     spec_json,
     split_pool,
 )
+from pipeline.data.world.render import RENDERERS
+from pipeline.jsonl import write_jsonl
+from pipeline.languages import get_language
 
 WORLD_LANGUAGES: tuple[str, ...] = tuple(RENDERERS)
 MAX_ATTEMPTS = 2000  # draws per item before the requested space counts as exhausted

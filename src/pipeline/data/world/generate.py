@@ -7,7 +7,7 @@ A *spec* is a JSON-serialisable dict::
      "person": [gender, name_index], "people": [[gender, name_index], ...],
      "object": "apple", "items": [...], "friend": [gender, name_index]}
 
-Renderers (``world_render_<lang>``) turn it into text; :func:`evaluate` recomputes every intermediate value.
+Renderers (:mod:`pipeline.data.world.render`) turn it into text; :func:`evaluate` recomputes every intermediate value.
 Each family starts from ``start`` and applies ``steps`` in order; the last value is the answer.
 """
 

@@ -1,11 +1,13 @@
-"""Ukrainian templates of the synthetic world (nouns agree with the number: 1 / 2-4 / 5+, 11-14)."""
+"""Ukrainian templates of the synthetic world (nouns agree with the number: 1 / 2-4 / 5+, 11-14).
+
+How the tables are read: :mod:`pipeline.data.world.render.base`. Counted nouns come from ``uk_count(n, forms)``
+with ``forms`` = (one, few, many), e.g. ``uk_count(22, DOLLARS) == "22 долари"``.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from pipeline.data.world.generate import equation, walk
-from pipeline.data.world.grammar import uk_count, uk_noun
+from pipeline.data.world.grammar import uk_count
+from pipeline.data.world.render.base import Family, Kinds, Language, Spec, Step, Words, friend_acted_last
 
 NAMES = {  # (nominative, dative)
     "f": (("Марія", "Марії"), ("Олена", "Олені"), ("Оксана", "Оксані"), ("Ірина", "Ірині"),
@@ -33,200 +35,173 @@ KM = ("кілометр", "кілометри", "кілометрів")
 YEARS = ("рік", "роки", "років")
 BOXES = ("коробку", "коробки", "коробок")
 TIMES = ("раз", "рази", "разів")
-OLDER = {"f": "старша", "m": "старший"}
-YOUNGER = {"f": "молодша", "m": "молодший"}
-
-
-def _name(person: list, case: int = 0) -> str:
-    return NAMES[person[0]][person[1]][case]
-
-
-def _cap(text: str) -> str:
-    return text[0].upper() + text[1:]
-
-
-def _nominative(n: int, key: str) -> str:
-    """``n`` things in the nominative (differs from the accusative only in the singular of feminines)."""
-    nom_one, acc = OBJECTS[key]
-    return f"{n} {nom_one}" if uk_noun(n, acc) == acc[0] else uk_count(n, acc)
-
-
-def _shopping(spec: dict[str, Any]) -> tuple[list[str], list[str], str]:
-    name = _name(spec["person"])
-    she, her, to_her, _ = PRONOUNS[spec["person"][0]]
-    q = [f"{name} має {uk_count(spec['start'], DOLLARS)}."]
-    s = [f"Спочатку {name} має {uk_count(spec['start'], DOLLARS)}."]
-    for _, step, a, b in walk(spec):
-        op, k, eq = step["op"], step["arg"], equation(a, step["op"], step["arg"], b)
-        if op == "+" and step.get("v"):
-            q.append(f"Тітка дає {to_her} {uk_count(k, DOLLARS)}.")
-            s.append(f"Тітка дає {to_her} {uk_count(k, DOLLARS)}: {eq}.")
-        elif op == "+":
-            q.append(f"{_cap(she)} заробляє {uk_count(k, DOLLARS)}, допомагаючи вдома.")
-            s.append(f"{_cap(she)} заробляє {uk_count(k, DOLLARS)}: {eq}.")
-        elif op == "-":
-            item = SHOP_ITEMS[step["item"]]
-            q.append(f"{_cap(she)} купує {item} за {uk_count(k, DOLLARS)}.")
-            s.append(f"{_cap(she)} витрачає {uk_count(k, DOLLARS)} на {item}: {eq}.")
-        else:
-            q.append(f"Бабуся дає {to_her} стільки ж грошей, скільки {she} вже має.")
-            s.append(f"{_cap(her)} гроші збільшуються у {uk_count(k, TIMES)}: {eq}.")
-    return q, s, f"Скільки доларів тепер має {name}?"
-
-
-def _collecting(spec: dict[str, Any]) -> tuple[list[str], list[str], str]:
-    name, friend = _name(spec["person"]), _name(spec["friend"])
-    she, _, to_her, of_her = PRONOUNS[spec["person"][0]]
-    acc = OBJECTS[spec["object"]][1]
-    q = [f"{name} та {friend} дружать.", f"{name} має {uk_count(spec['start'], acc)}."]
-    s = [f"Спочатку {name} має {uk_count(spec['start'], acc)}."]
-    other_spoke = False  # after the friend acted, name the person again
-    for _, step, a, b in walk(spec):
-        op, k, eq = step["op"], step["arg"], equation(a, step["op"], step["arg"], b)
-        subj = name if other_spoke else _cap(she)
-        other_spoke = op == "+" and bool(step.get("v"))
-        v = step.get("v")
-        if op == "+" and v:
-            q.append(f"{friend} дарує {to_her} ще {uk_count(k, acc)}.")
-            s.append(f"{friend} дарує {to_her} ще {uk_count(k, acc)}: {eq}.")
-        elif op == "+":
-            q.append(f"{subj} знаходить ще {uk_count(k, acc)}.")
-            s.append(f"{subj} знаходить ще {uk_count(k, acc)}: {eq}.")
-        elif op == "-" and v:
-            q.append(f"{subj} губить {uk_count(k, acc)}.")
-            s.append(f"{subj} губить {uk_count(k, acc)}: {eq}.")
-        elif op == "-":
-            q.append(f"{subj} дарує {_name(spec['friend'], 1)} {uk_count(k, acc)}.")
-            s.append(f"{subj} дарує {_name(spec['friend'], 1)} {uk_count(k, acc)}: {eq}.")
-        else:
-            q.append(f"Згодом кількість {acc[2]} у {of_her} збільшується у {uk_count(k, TIMES)}.")
-            s.append(f"Кількість {acc[2]} збільшується у {uk_count(k, TIMES)}: {eq}.")
-    return q, s, f"Скільки {acc[2]} зрештою має {name}?"
-
-
-def _sharing(spec: dict[str, Any]) -> tuple[list[str], list[str], str]:
-    name = _name(spec["person"])
-    she = PRONOUNS[spec["person"][0]][0]
-    key = spec["object"]
-    acc = OBJECTS[key][1]
-    q, s = [], []
-    shared = False
-    for i, step, a, b in walk(spec):
-        op, k, eq = step["op"], step["arg"], equation(a, step["op"], step["arg"], b)
-        if i == 0:
-            q.append(f"{name} має {uk_count(a, BOXES)}, і в кожній коробці {_nominative(k, key)}.")
-            s.append(f"Є {uk_count(a, BOXES)}, і в кожній {_nominative(k, key)}: {eq}.")
-        elif op == "+" and step.get("v"):
-            q.append(f"Учителька приносить ще {uk_count(k, acc)}.")
-            s.append(f"Учителька приносить ще {uk_count(k, acc)}: {eq}.")
-        elif op == "-" and step.get("v"):
-            q.append(f"{_cap(she)} губить {uk_count(k, acc)}.")
-            s.append(f"{_cap(she)} губить {uk_count(k, acc)}: {eq}.")
-        elif op == "+":
-            q.append(f"{_cap(she)} кладе туди ще {uk_count(k, acc)}.")
-            s.append(f"{_cap(she)} кладе ще {uk_count(k, acc)}: {eq}.")
-        elif op == "-":
-            q.append(f"{_cap(she)} виймає {uk_count(k, acc)}.")
-            s.append(f"{_cap(she)} виймає {uk_count(k, acc)}: {eq}.")
-        else:
-            shared = True
-            q.append(f"{_cap(she)} ділить усі {acc[1]} порівну між {k} дітьми.")
-            s.append(f"Ділимо порівну між {k} дітьми: {eq}.")
-    final = f"Скільки {acc[2]} отримує кожна дитина?" if shared else f"Скільки {acc[2]} тепер має {name}?"
-    return q, s, final
-
-
-def _travel(spec: dict[str, Any]) -> tuple[list[str], list[str], str]:
-    name = _name(spec["person"])
-    she = PRONOUNS[spec["person"][0]][0]
-    d0 = spec["first_day"]
-    intro = f"{_cap(DAYS[d0])} {name} проїжджає на велосипеді {uk_count(spec['start'], KM)}."
-    q, s = [intro], [intro]
-    for i, step, a, b in walk(spec):
-        op, k, eq = step["op"], step["arg"], equation(a, step["op"], step["arg"], b)
-        day, prev = _cap(DAYS[d0 + i + 1]), DAYS[d0 + i]
-        if op == "+":
-            text = f"{day} {she} проїжджає на {uk_count(k, KM)} більше"
-        elif op == "-":
-            text = f"{day} {she} проїжджає на {uk_count(k, KM)} менше"
-        elif op == "*":
-            text = f"{day} {she} проїжджає у {uk_count(k, TIMES)} більше"
-        else:
-            text = f"{day} {she} проїжджає у {uk_count(k, TIMES)} менше"
-        q.append(f"{text}, ніж {prev}.")
-        s.append(f"{text}: {eq}.")
-    last = DAYS[d0 + len(spec["steps"])]
-    return q, s, f"Скільки кілометрів {name} проїжджає {last}?"
-
-
-def _ages(spec: dict[str, Any]) -> tuple[list[str], list[str], str]:
-    people = spec["people"]
-    intro = f"{_name(people[0], 1)} {uk_count(spec['start'], YEARS)}."
-    q, s = [intro], [intro]
-    for i, step, a, b in walk(spec):
-        op, k, eq = step["op"], step["arg"], equation(a, step["op"], step["arg"], b)
-        who, than, gender = _name(people[i + 1]), _name(people[i]), people[i + 1][0]
-        if op == "+":
-            text = f"{who} на {uk_count(k, YEARS)} {OLDER[gender]}, ніж {than}"
-        elif op == "-":
-            text = f"{who} на {uk_count(k, YEARS)} {YOUNGER[gender]}, ніж {than}"
-        elif op == "*":
-            text = f"{who} у {uk_count(k, TIMES)} {OLDER[gender]}, ніж {than}"
-        else:
-            text = f"{who} у {uk_count(k, TIMES)} {YOUNGER[gender]}, ніж {than}"
-        q.append(text + ".")
-        s.append(f"{text}: {eq}.")
-    return q, s, f"Скільки років {_name(people[-1], 1)}?"
-
-
 EGGS = ("яйце", "яйця", "яєць")
 DAYS_COUNT = ("день", "дні", "днів")
 DOZENS = ("дюжину", "дюжини", "дюжин")
 WEEKS_GENITIVE = ("тижня", "тижнів", "тижнів")  # after "протягом": 1 тижня, 2/5 тижнів
-YEARS = ("рік", "роки", "років")
 MONTHS = ("місяць", "місяці", "місяців")
+OLDER = {"f": "старша", "m": "старший"}
+YOUNGER = {"f": "молодша", "m": "молодший"}
+# past tense agrees with the subject's gender (and в/у with the sound before it): lived, spent, was, stayed
+PAST = {"f": ("жила в", "провела", "була", "пробула в"), "m": ("жив у", "провів", "був", "пробув у")}
 
 
-def _units(spec: dict[str, Any]) -> tuple[list[str], list[str], str]:
-    name = _name(spec["person"])
-    she, _, to_her, _ = PRONOUNS[spec["person"][0]]
-    n, she_cap = spec["start"], _cap(she)
-    if spec["unit"] == "dozen":
-        q = [f"{name} купує {uk_count(n, DOZENS)} яєць."]
-        lines = {"*": "У дюжині 12 яєць", "+0": f"{she_cap} купує ще {{k}}",
-                 "+1": f"Сусідка дає {to_her} {{k}}",
-                 "-0": f"{she_cap} використовує {{k}} для пирога", "-1": f"{she_cap} розбиває {{k}}"}
-        forms, final = EGGS, f"Скільки яєць тепер має {name}?"
-    elif spec["unit"] == "year":
-        q = [f"{name} живе в місті {uk_count(n, YEARS)}."]
-        # past tense agrees with the subject's gender (and в/у with the sound before it)
-        lived, spent, was, stayed = (("жила в", "провела", "була", "пробула в") if she == "вона"
-                                     else ("жив у", "провів", "був", "пробув у"))
-        lines = {"*": "У році 12 місяців", "+0": f"До того {she} {lived} селі {{k}}",
-                 "+1": f"{she_cap} залишається ще на {{k}}", "-0": f"{{k}} з них {she} {spent} за кордоном",
-                 "-1": f"{{k}} з них {she} {was} у відпустці"}
-        forms, final = MONTHS, f"Скільки місяців {name} {stayed} місті?"
-    else:
-        q = [f"{name} щодня грає на піаніно протягом {uk_count(n, WEEKS_GENITIVE)}."]
-        lines = {"*": "У тижні 7 днів", "+0": f"{she_cap} грає ще {{k}}",
-                 "+1": f"Наступного тижня {she} грає ще {{k}}", "-0": f"{she_cap} пропускає {{k}}",
-                 "-1": f"{she_cap} хворіє {{k}} і не грає"}
-        forms, final = DAYS_COUNT, f"Скільки днів {name} грає на піаніно?"
-    s = []
-    for _, step, a, b in walk(spec):
-        op, k, eq = step["op"], step["arg"], equation(a, step["op"], step["arg"], b)
-        text = lines["*" if op == "*" else f"{op}{step.get('v', 0)}"].format(k=uk_count(k, forms))
-        if op != "*":
-            q.append(text + ".")
-        s.append(f"{text}: {eq}.")
-    return q, s, final
+def person(who: list) -> Words:
+    """``name`` (nominative), ``dat`` (dative), the pronouns and the gendered adjectives of a person."""
+    gender = who[0]
+    name, dat = NAMES[gender][who[1]]
+    she, her, to_her, of_her = PRONOUNS[gender]
+    return {"name": name, "dat": dat, "she": she, "her": her, "to_her": to_her, "of_her": of_her,
+            "older": OLDER[gender], "younger": YOUNGER[gender]}
 
 
-FAMILY_RENDERERS = {"shopping": _shopping, "collecting": _collecting, "sharing": _sharing,
-                    "travel": _travel, "ages": _ages, "units": _units}
+def thing(key: str) -> Words:
+    """``plural`` (accusative plural) and ``many`` (genitive plural, after скільки) of an object."""
+    acc = OBJECTS[key][1]
+    return {"plural": acc[1], "many": acc[2]}
 
 
-def render_spec(spec: dict[str, Any]) -> tuple[str, str]:
-    """(question, solution without the answer line) of a spec in Ukrainian."""
-    q, s, final = FAMILY_RENDERERS[spec["family"]](spec)
-    return " ".join([*q, final]), "\n".join(s)
+def counted_things(spec: Spec, step: Step) -> Words:
+    """``k_things``: the operand with the agreeing accusative of the spec's object (``22 марки``)."""
+    return {"k_things": uk_count(step.k, OBJECTS[spec["object"]][1])}
+
+
+SHOPPING = Family(
+    counts={"dollars": DOLLARS, "times": TIMES},
+    question=["{name} має {start_dollars}."],
+    solution=["Спочатку {name} має {start_dollars}."],
+    steps={
+        "+1": "Тітка дає {to_her} {k_dollars}",
+        "+": ("{She} заробляє {k_dollars}, допомагаючи вдома.", "{She} заробляє {k_dollars}: {eq}."),
+        "-": ("{She} купує {item} за {k_dollars}.", "{She} витрачає {k_dollars} на {item}: {eq}."),
+        "*": ("Бабуся дає {to_her} стільки ж грошей, скільки {she} вже має.",
+              "{Her} гроші збільшуються у {k_times}: {eq}."),
+    },
+    final="Скільки доларів тепер має {name}?",
+)
+
+
+def collecting_step(spec: Spec, step: Step) -> Words:
+    """Counted things and ``subj``: the person's name after the friend acted, else the pronoun."""
+    me = person(spec["person"])
+    return {**counted_things(spec, step), "subj": me["name"] if friend_acted_last(spec, step) else me["she"]}
+
+
+COLLECTING = Family(
+    counts={"times": TIMES},
+    words=lambda spec: {"start_things": uk_count(spec["start"], OBJECTS[spec["object"]][1])},
+    step_words=collecting_step,
+    question=["{name} та {friend} дружать.", "{name} має {start_things}."],
+    solution=["Спочатку {name} має {start_things}."],
+    steps={
+        "+1": "{friend} дарує {to_her} ще {k_things}",
+        "+": "{Subj} знаходить ще {k_things}",
+        "-1": "{Subj} губить {k_things}",
+        "-": "{Subj} дарує {friend_dat} {k_things}",
+        "*": ("Згодом кількість {many} у {of_her} збільшується у {k_times}.",
+              "Кількість {many} збільшується у {k_times}: {eq}."),
+    },
+    final="Скільки {many} зрештою має {name}?",
+)
+
+
+def sharing_step(spec: Spec, step: Step) -> Words:
+    """Counted things, and ``k_things_nom``: the operand with the agreeing nominative (``21 марка``)."""
+    nom, acc = OBJECTS[spec["object"]]
+    return {**counted_things(spec, step), "k_things_nom": uk_count(step.k, (nom, *acc[1:]))}
+
+
+SHARING = Family(
+    counts={"boxes": BOXES},
+    step_words=sharing_step,
+    steps={
+        "*": ("{name} має {start_boxes}, і в кожній коробці {k_things_nom}.",
+              "Є {start_boxes}, і в кожній {k_things_nom}: {eq}."),
+        "+1": "Учителька приносить ще {k_things}",
+        "-1": "{She} губить {k_things}",
+        "+": ("{She} кладе туди ще {k_things}.", "{She} кладе ще {k_things}: {eq}."),
+        "-": "{She} виймає {k_things}",
+        "/": ("{She} ділить усі {plural} порівну між {k} дітьми.", "Ділимо порівну між {k} дітьми: {eq}."),
+    },
+    final={"/": "Скільки {many} отримує кожна дитина?", "": "Скільки {many} тепер має {name}?"},
+)
+
+TRAVEL = Family(
+    counts={"km": KM, "times": TIMES},
+    question=["{First_day} {name} проїжджає на велосипеді {start_km}."],
+    solution=["{First_day} {name} проїжджає на велосипеді {start_km}."],
+    steps={
+        "+": ("{Day} {she} проїжджає на {k_km} більше, ніж {prev}.", "{Day} {she} проїжджає на {k_km} більше: {eq}."),
+        "-": ("{Day} {she} проїжджає на {k_km} менше, ніж {prev}.", "{Day} {she} проїжджає на {k_km} менше: {eq}."),
+        "*": ("{Day} {she} проїжджає у {k_times} більше, ніж {prev}.",
+              "{Day} {she} проїжджає у {k_times} більше: {eq}."),
+        "/": ("{Day} {she} проїжджає у {k_times} менше, ніж {prev}.",
+              "{Day} {she} проїжджає у {k_times} менше: {eq}."),
+    },
+    final="Скільки кілометрів {name} проїжджає {last_day}?",
+)
+
+AGES = Family(
+    counts={"years": YEARS, "times": TIMES},
+    question=["{first_dat} {start_years}."],
+    solution=["{first_dat} {start_years}."],
+    steps={
+        "+": "{who} на {k_years} {who_older}, ніж {than}",
+        "-": "{who} на {k_years} {who_younger}, ніж {than}",
+        "*": "{who} у {k_times} {who_older}, ніж {than}",
+        "/": "{who} у {k_times} {who_younger}, ніж {than}",
+    },
+    final="Скільки років {last_dat}?",
+)
+
+
+def units_words(spec: Spec) -> Words:
+    """The past forms agreeing with the person's gender: ``lived``, ``spent``, ``was``, ``stayed``."""
+    return dict(zip(("lived", "spent", "was", "stayed"), PAST[spec["person"][0]], strict=True))
+
+
+# the first step (× 12 or × 7) needs a fact the question does not state
+UNITS = Kinds(by="unit", words=units_words, tables={
+    "dozen": Family(
+        counts={"dozens": DOZENS, "eggs": EGGS},
+        question=["{name} купує {start_dozens} яєць."],
+        steps={
+            "*": (None, "У дюжині 12 яєць: {eq}."),
+            "+0": "{She} купує ще {k_eggs}",
+            "+1": "Сусідка дає {to_her} {k_eggs}",
+            "-0": "{She} використовує {k_eggs} для пирога",
+            "-1": "{She} розбиває {k_eggs}",
+        },
+        final="Скільки яєць тепер має {name}?",
+    ),
+    "year": Family(
+        counts={"years": YEARS, "months": MONTHS},
+        question=["{name} живе в місті {start_years}."],
+        steps={
+            "*": (None, "У році 12 місяців: {eq}."),
+            "+0": "До того {she} {lived} селі {k_months}",
+            "+1": "{She} залишається ще на {k_months}",
+            "-0": "{k_months} з них {she} {spent} за кордоном",
+            "-1": "{k_months} з них {she} {was} у відпустці",
+        },
+        final="Скільки місяців {name} {stayed} місті?",
+    ),
+    "week": Family(
+        counts={"weeks": WEEKS_GENITIVE, "days": DAYS_COUNT},
+        question=["{name} щодня грає на піаніно протягом {start_weeks}."],
+        steps={
+            "*": (None, "У тижні 7 днів: {eq}."),
+            "+0": "{She} грає ще {k_days}",
+            "+1": "Наступного тижня {she} грає ще {k_days}",
+            "-0": "{She} пропускає {k_days}",
+            "-1": "{She} хворіє {k_days} і не грає",
+        },
+        final="Скільки днів {name} грає на піаніно?",
+    ),
+})
+
+LANGUAGE = Language(
+    code="uk", count=uk_count, person=person, thing=thing, days=DAYS, shop_items=SHOP_ITEMS,
+    families={"shopping": SHOPPING, "collecting": COLLECTING, "sharing": SHARING, "travel": TRAVEL, "ages": AGES,
+              "units": UNITS},
+)

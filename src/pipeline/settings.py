@@ -1,0 +1,385 @@
+"""The one place that turns a config into what each job gets: its effective settings.
+
+The config schema (workflow/schemas/config.schema.yaml) is the one source of defaults: :func:`validate` fills
+them in. Everything derived from the config afterwards happens here and nowhere else:
+
+* trainer sections: ``sft`` and ``grpo`` as validated; ``recovery`` is the ``sft`` section overridden by the
+  fields the recovery section sets itself (the schema gives recovery no trainer defaults for that reason);
+* GRPO arms: the explicit ``arms:`` merged with the grid of ``sweep:`` (:func:`all_arms`); each arm overrides
+  reward fields (:data:`ARM_REWARD_FIELDS`) and GRPO sampling/optimiser fields (:data:`ARM_GRPO_FIELDS`);
+* the reward spec, eval settings per split, figure options and per-rule resources;
+* the pretraining-prior sweep: one full config per mix (:func:`prior_config`).
+
+Nothing here imports a heavy library: Snakemake imports this module at DAG parse time.
+
+    >>> s = Settings(load_config("config/config.yaml"))
+    >>> s.recovery()["steps"] == s.sft()["steps"], s.checkpoints()
+    (True, ['base', 'sft', 'grpo_acc', 'grpo_acc_lc', 'recovery_acc'])
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pipeline import layout
+from pipeline.languages import get_language
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
+
+# Arm fields that override the shared ``reward`` section, and the ``grpo`` fields an arm (or a sweep) may vary.
+ARM_REWARD_FIELDS = ("accuracy_weight", "format_weight", "lc_weight", "lc_variant", "lc_tau")
+ARM_GRPO_FIELDS = ("temperature", "top_p", "top_k", "repetition_penalty", "beta", "lr")
+ARM_FIELDS = ARM_REWARD_FIELDS + ARM_GRPO_FIELDS
+# Short prefixes used in generated arm names (string-valued fields contribute their value only).
+NAME_PREFIX = {
+    "accuracy_weight": "accw", "format_weight": "fmtw", "lc_weight": "lcw", "lc_tau": "tau",
+    "temperature": "temp", "top_p": "topp", "top_k": "topk", "repetition_penalty": "rep", "beta": "beta",
+    "lr": "lr",
+}
+# Rules whose threads / mem_mb / runtime / gpu / slurm_partition the config's ``resources:`` may set.
+RULES = ("prepare_data", "translate", "pretrain", "sft", "grpo", "recovery", "evaluate", "ingest", "figure",
+         "findings", "prior_config", "prior_sweep_figure")
+
+
+class ConfigError(ValueError):
+    """A config the pipeline cannot run; the message names the key and the fix."""
+
+
+class SweepError(ConfigError):
+    """A sweep or arm definition that cannot be expanded."""
+
+
+# -- loading and validation ---------------------------------------------------------------------------------------
+def validate(config: dict[str, Any]) -> dict[str, Any]:
+    """Check ``config`` against the schema (filling its defaults in place) and the cross-key rules; returns it."""
+    from snakemake.utils import validate as schema_validate
+
+    # eval.split (one split) became eval.splits (a list); say so instead of the schema's "unexpected property".
+    if isinstance(config.get("eval"), dict) and "split" in config["eval"]:
+        raise ConfigError(
+            f"config: eval.split was replaced by eval.splits: [{config['eval']['split']}] (a list; every checkpoint "
+            "is evaluated on each split, artifacts under results/{lang}/seed{seed}/eval/{split}/)"
+        )
+    schema_validate(config, str(SCHEMA))
+    Settings(config).check()
+    return config
+
+
+def merge(base: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """``new`` merged into a copy of ``base`` key by key for nested mappings, as Snakemake merges config files."""
+    out = copy.deepcopy(base)
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def load_config(*paths: str | Path) -> dict[str, Any]:
+    """Config files merged in order (like ``--configfile a b``) and validated; relative paths are taken from the
+    repository root when they do not exist from the working directory."""
+    import yaml
+
+    config: dict[str, Any] = {}
+    for path in paths:
+        path = Path(path)
+        if not path.exists() and (REPO / path).exists():
+            path = REPO / path
+        config = merge(config, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return validate(config)
+
+
+# -- GRPO arms: explicit arms merged with a sweep grid -----------------------------------------------------------
+def format_value(value: Any) -> str:
+    """A value as a name fragment: ``0.25 -> 0p25``, ``1e-05 -> 1em05``, ``threshold -> threshold``.
+
+    >>> format_value(0.25), format_value(1e-05), format_value(1.0)
+    ('0p25', '1em05', '1p0')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e6:
+        text = f"{value:.1f}"
+    else:
+        text = str(value)
+    text = text.lower().replace(".", "p").replace("-", "m").replace("+", "")
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+def arm_name(overrides: dict[str, Any], prefix: str = "") -> str:
+    """Deterministic readable name of one sweep point (fields in the given order).
+
+    >>> arm_name({"lc_weight": 0.5, "lc_variant": "threshold", "temperature": 0.7})
+    'lcw0p5_threshold_temp0p7'
+    """
+    parts = [prefix] if prefix else []
+    for name, value in overrides.items():
+        parts.append(NAME_PREFIX.get(name, "") + format_value(value))
+    return "_".join(parts)
+
+
+def expand_sweep(sweep: dict[str, Any] | None, prefix: str = "") -> dict[str, dict[str, Any]]:
+    """Arms for every combination of the sweep grid (``itertools.product`` in field order; empty -> none)."""
+    if not sweep:
+        return {}
+    unknown = sorted(set(sweep) - set(ARM_FIELDS))
+    if unknown:
+        raise SweepError(f"config: sweep fields {unknown} cannot vary per arm; allowed: {list(ARM_FIELDS)}")
+    names = list(sweep)
+    for name in names:
+        if not isinstance(sweep[name], list) or not sweep[name]:
+            raise SweepError(f"config: sweep.{name} must be a non-empty list of values")
+    arms: dict[str, dict[str, Any]] = {}
+    for combo in itertools.product(*(sweep[n] for n in names)):
+        overrides = dict(zip(names, combo, strict=True))
+        name = arm_name(overrides, prefix)
+        if name in arms:
+            raise SweepError(f"config: sweep values {overrides} and {arms[name]} both give arm name {name!r}")
+        arms[name] = overrides
+    return arms
+
+
+def all_arms(explicit: dict[str, dict[str, Any]] | None, sweep: dict[str, Any] | None,
+             prefix: str = "") -> dict[str, dict[str, Any]]:
+    """Explicit arms first, then the sweep's; a name clash, a bad name or an unknown field is an error."""
+    arms = {name: dict(over) for name, over in (explicit or {}).items()}
+    for name, over in expand_sweep(sweep, prefix).items():
+        if name in arms:
+            raise SweepError(f"config: sweep arm {name!r} clashes with an explicit arm of the same name; "
+                             "rename the explicit arm")
+        arms[name] = over
+    for name, over in arms.items():
+        if not re.fullmatch(layout.ARM, name):
+            raise SweepError(f"config: arm name {name!r} must match {layout.ARM}")
+        unknown = sorted(set(over) - set(ARM_FIELDS))
+        if unknown:
+            raise SweepError(f"config: arms.{name} has unknown fields {unknown}; allowed: {list(ARM_FIELDS)}")
+    if not arms:
+        raise SweepError("config: no GRPO arms; declare at least one under arms: or sweep:")
+    return arms
+
+
+def split_overrides(overrides: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(reward overrides, grpo overrides) of one arm."""
+    reward = {k: v for k, v in overrides.items() if k in ARM_REWARD_FIELDS}
+    grpo = {k: v for k, v in overrides.items() if k in ARM_GRPO_FIELDS}
+    return reward, grpo
+
+
+# -- the pretraining-prior sweep ----------------------------------------------------------------------------------
+def prior_names(config: dict[str, Any]) -> list[str]:
+    """The mixes of ``prior_sweep.mixes``, in config order (empty without a prior sweep)."""
+    return list((config.get("prior_sweep") or {}).get("mixes") or {})
+
+
+def prior_config(config: dict[str, Any], prior: str) -> dict[str, Any]:
+    """The full config of one prior's pipeline: ``config`` with ``pretrain.mix`` and ``seeds`` from the sweep
+    and without ``prior_sweep`` (a prior's pipeline does not sweep again)."""
+    sweep = config.get("prior_sweep") or {}
+    mixes = sweep.get("mixes") or {}
+    if config["model"]["base"] != "pretrain":
+        raise ConfigError("prior_sweep needs model.base: pretrain (the mix is a pretraining knob of the "
+                          f"in-pipeline model; this config uses {config['model']['base']!r})")
+    if prior not in mixes:
+        raise ConfigError(f"prior {prior!r} is not in prior_sweep.mixes ({sorted(mixes)})")
+    out = copy.deepcopy(config)
+    out["pretrain"]["mix"] = dict(mixes[prior])
+    out["seeds"] = list(sweep.get("seeds") or config["seeds"])
+    out.pop("prior_sweep", None)
+    return out
+
+
+def settings_by_root(config: dict[str, Any]) -> dict[str, Settings]:
+    """The settings of every results root: the configured experiment's and one per prior-sweep mix."""
+    roots = {layout.RESULTS: Settings(config)}
+    for prior in prior_names(config):
+        roots[layout.prior_root(prior)] = Settings(prior_config(config, prior), layout.prior_root(prior))
+    return roots
+
+
+# -- effective settings of each job ------------------------------------------------------------------------------
+class Settings:
+    """What every job of one results root gets, derived from a validated config (see the module docstring)."""
+
+    def __init__(self, config: dict[str, Any], root: str = layout.RESULTS) -> None:
+        self.config = config
+        self.root = root
+        self.langs: list[str] = list(config["languages"])
+        self.seeds: list[int] = list(config["seeds"])
+        self.arms: dict[str, dict[str, Any]] = all_arms(config.get("arms", {}), config.get("sweep"))
+        self.recovery_arms: list[str] = list(config["recovery"]["arms"])
+        data = config["data"]
+        self.splits: list[str] = list(data["splits"])
+        self.train_split: str = data["train_split"]
+        # SFT warm-start and recovery need reference solutions: they may train on another split than GRPO.
+        self.sft_split: str = data.get("sft_split") or self.train_split
+        self.eval_splits: list[str] = list(config["eval"].get("splits", ["test"]))
+        # The eval figures and findings show one eval split (never a mix): figures.split or the first.
+        self.figure_split: str = (config.get("figures") or {}).get("split") or self.eval_splits[0]
+        self.synthetic: bool = any(s["source"] == "synthetic" for s in data["splits"].values())
+        self.pretrained_here: bool = config["model"]["base"] == "pretrain"
+        self.sft_enabled: bool = bool(config["sft"]["enabled"])
+        # World families the pretraining corpus shows only with English reasoning (docs/world.md).
+        self.english_only: list[str] = list((data.get("world") or {}).get("english_only_families") or [])
+        self.store: str = self.resolve(config["store"]["path"])
+
+    def resolve(self, path: str) -> str:
+        """A config path as seen from the working directory: relative paths are relative to this root's workdir
+        (a prior's pipeline keeps its store and caches in ``results/priors/{prior}/``)."""
+        return path if Path(path).is_absolute() else layout.workdir_of(self.root) + path
+
+    # -- checks that need more than one key (the schema checks each key alone) --------------------------------
+    def check(self) -> None:
+        """Raise :class:`ConfigError` for combinations of keys the pipeline cannot run."""
+        from pipeline.data.world.generate import FAMILIES
+
+        for lang in self.langs:
+            get_language(lang)
+        for name, split in (("data.train_split", self.train_split), ("data.sft_split", self.sft_split)):
+            if split not in self.splits:
+                raise ConfigError(f"config: {name} names a split not in data.splits ({self.splits})")
+        unknown = [s for s in self.eval_splits if s not in self.splits]
+        if unknown:
+            raise ConfigError(f"config: eval.splits {unknown} are not keys of data.splits ({self.splits}); add them "
+                              "there")
+        if self.figure_split not in self.eval_splits:
+            raise ConfigError(f"config: figures.split {self.figure_split!r} is not one of eval.splits "
+                              f"({self.eval_splits})")
+        unknown = sorted(set(self.recovery_arms) - set(self.arms))
+        if unknown:
+            raise ConfigError(f"config: recovery.arms {unknown} are not GRPO arms ({list(self.arms)})")
+        grpo = self.config["grpo"]
+        if grpo["batch_size"] * grpo.get("grad_accum", 1) % grpo["num_generations"]:
+            raise ConfigError("config: grpo.batch_size x grpo.grad_accum must be a multiple of "
+                              "grpo.num_generations (prompts x group size)")
+        source = self.config["data"]["splits"][self.sft_split]["source"]
+        if (self.sft_enabled or self.recovery_arms) and source == "simplerl":
+            raise ConfigError(
+                f"config: data.sft_split {self.sft_split!r} is SimpleRL-Zoo data, which has no reference solutions "
+                "to fine-tune on; point data.sft_split at a gsm8k or math500 split (or set sft.enabled: false and "
+                "recovery.arms: [])")
+        unknown = sorted(set(self.english_only) - set(FAMILIES))
+        if unknown:
+            raise ConfigError(f"config: data.world.english_only_families {unknown} are not world families "
+                              f"({list(FAMILIES)})")
+        if self.pretrained_here and not self.synthetic:
+            raise ConfigError("config: model.base 'pretrain' needs a synthetic data split (the pretraining corpus "
+                              "source)")
+        if prior_names(self.config) and Path(self.config["store"]["path"]).is_absolute():
+            raise ConfigError("config: prior_sweep needs a relative store.path (each mix's pipeline keeps its own "
+                              "store under results/priors/{prior}/)")
+
+    # -- checkpoints -------------------------------------------------------------------------------------------
+    def checkpoints(self) -> list[str]:
+        """Checkpoints evaluated per language and seed, in stage order."""
+        names = [layout.checkpoint_name("base")]
+        if self.sft_enabled:
+            names.append(layout.checkpoint_name("sft"))
+        names += [layout.checkpoint_name("grpo", arm) for arm in self.arms]
+        names += [layout.checkpoint_name("recovery", arm) for arm in self.recovery_arms]
+        return names
+
+    def grpo_start(self) -> str:
+        """The checkpoint GRPO starts from: the SFT warm-start, or the base model when it is off."""
+        return layout.checkpoint_name("sft" if self.sft_enabled else "base")
+
+    # -- per-job settings (recorded as the job's params in run.json) ------------------------------------------
+    def pretrain(self) -> dict[str, Any]:
+        """Pretraining settings, with the world's English-only families (English-reasoning documents only)."""
+        return {**self.config.get("pretrain", {}), "english_only_families": self.english_only}
+
+    def sft(self) -> dict[str, Any]:
+        """The SFT warm-start's trainer settings (the validated ``sft`` section)."""
+        return dict(self.config["sft"])
+
+    def recovery(self) -> dict[str, Any]:
+        """Recovery fine-tuning: the SFT warm-start's settings, overridden by what the recovery section sets."""
+        sft = {k: v for k, v in self.config["sft"].items() if k != "enabled"}
+        own = {k: v for k, v in self.config["recovery"].items() if k != "arms"}
+        return {**sft, **own}
+
+    def grpo(self, arm: str) -> dict[str, Any]:
+        """GRPO trainer settings of one arm: the ``grpo`` section overridden by the arm's GRPO fields."""
+        return {**self.config["grpo"], **split_overrides(self.arms[arm])[1]}
+
+    def reward(self, arm: str) -> dict[str, Any]:
+        """The reward shape of one arm: the shared ``reward`` section overridden by the arm's reward fields."""
+        return {**self.config["reward"], **split_overrides(self.arms[arm])[0]}
+
+    def evaluation(self, split: str) -> dict[str, Any]:
+        """Settings of one evaluate job: the eval section without the split list, plus this job's ``split``
+        (so adding a split to eval.splits does not change, and re-run, the jobs of the others)."""
+        return {**{k: v for k, v in self.config["eval"].items() if k != "splits"}, "split": split}
+
+    def figure_options(self) -> dict[str, Any]:
+        """Options of every figure: the figures section, with the eval split the eval figures show."""
+        return {**(self.config.get("figures") or {}), "split": self.figure_split}
+
+    def translation(self) -> dict[str, Any]:
+        """The translation section, its cache directory resolved against this root's workdir."""
+        cfg = dict(self.config["translation"])
+        if cfg.get("cache_dir"):
+            cfg["cache_dir"] = self.resolve(cfg["cache_dir"])
+        return cfg
+
+    # -- resources -----------------------------------------------------------------------------------------------
+    def resource(self, rule: str, key: str, fallback: Any) -> Any:
+        """Per-rule resource from ``resources`` (the rule's entry, then ``default``, then ``fallback``)."""
+        res = self.config.get("resources") or {}
+        return res.get(rule, {}).get(key, res.get("default", {}).get(key, fallback))
+
+    def resources(self, rule: str, mem_mb: int, runtime: int, gpu: int = 0) -> dict[str, Any]:
+        """The resources mapping of one rule: mem_mb, runtime (min), gpu and, when configured, slurm_partition.
+
+        A profile's default-resources/set-resources still apply to keys not set here; config wins over the
+        profile because rule resources take precedence over default-resources.
+        """
+        out: dict[str, Any] = {"mem_mb": self.resource(rule, "mem_mb", mem_mb),
+                               "runtime": self.resource(rule, "runtime", runtime)}
+        gpus = self.resource(rule, "gpu", gpu)
+        if gpus:
+            out["gpu"] = gpus
+        partition = self.resource(rule, "slurm_partition", None)
+        if partition:
+            out["slurm_partition"] = partition
+        return out
+
+
+def every_job(settings: Settings) -> Iterable[tuple[str, dict[str, Any]]]:
+    """``(job, settings)`` for every training and evaluation job of one root, without running anything:
+    ``sft``, ``grpo/{arm}``, ``recovery/{arm}``, ``evaluate/{split}`` (what an audit of a config looks at)."""
+    if settings.sft_enabled:
+        yield "sft", settings.sft()
+    for arm in settings.arms:
+        yield f"grpo/{arm}", settings.grpo(arm)
+    for arm in settings.recovery_arms:
+        yield f"recovery/{arm}", settings.recovery()
+    for split in settings.eval_splits:
+        yield f"evaluate/{split}", settings.evaluation(split)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: every job's effective settings for config files merged in order, as JSON (nothing runs)."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m pipeline.settings", description=main.__doc__)
+    parser.add_argument("configs", nargs="+", help="config files, merged in order like --configfile a b")
+    args = parser.parse_args(argv)
+    try:
+        s = Settings(load_config(*args.configs))
+    except ConfigError as err:
+        parser.exit(2, f"error: {err}\n")
+    print(json.dumps(dict(every_job(s)), indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

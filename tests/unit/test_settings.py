@@ -1,0 +1,176 @@
+"""Effective settings of every job from a config (pipeline.settings): one source of defaults, recovery inheriting
+the SFT warm-start's settings, GRPO arms and sweeps, the prior sweep's configs, and the schema's registries."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import yaml
+
+from pipeline import layout, settings
+from pipeline.settings import (
+    ARM_FIELDS,
+    ConfigError,
+    Settings,
+    SweepError,
+    all_arms,
+    every_job,
+    expand_sweep,
+    load_config,
+    prior_config,
+    split_overrides,
+)
+from support import DEFAULT_CONFIG, MICRO, ROOT
+
+SCHEMA = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())
+PAPER = sorted((ROOT / "config").glob("paper_*.yaml"))
+OVERLAYS = [None, *sorted((ROOT / "config" / "models").glob("*.yaml")),
+            *sorted((ROOT / "config" / "sweeps").glob("*.yaml"))]
+# Every config a user can run: the default, the test scenarios, each paper config alone and with each overlay.
+CONFIGS = [(DEFAULT_CONFIG,), (MICRO,), *[(p, o) if o else (p,) for p in PAPER for o in OVERLAYS]]
+TRAINER_FIELDS = tuple(SCHEMA["$defs"]["trainer"]["properties"])
+
+
+def config_id(paths: tuple) -> str:
+    return "+".join(p.stem if p.parent.name != "config_micro" else "micro" for p in paths)
+
+
+@pytest.mark.parametrize("paths", CONFIGS, ids=config_id)
+def test_recovery_gets_the_sft_settings_wherever_its_section_is_silent(paths):
+    raw = settings.merge({}, {})
+    for path in paths:  # what the files say, before the schema fills anything in
+        raw = settings.merge(raw, yaml.safe_load(path.read_text()))
+    s = Settings(load_config(*paths))
+    recovery, sft = s.recovery(), s.sft()
+    own = raw.get("recovery", {})
+    for field in TRAINER_FIELDS:
+        expected = own[field] if field in own else sft[field]
+        assert recovery[field] == expected, f"recovery.{field}: {recovery[field]!r} != {expected!r}"
+    assert set(recovery) == set(sft) - {"enabled"} | set(own) - {"arms"}
+
+
+def test_paper_recovery_trains_like_the_warm_start_on_a_gpu():
+    """The bug this module fixed: schema defaults filled into `recovery` used to overwrite every SFT value."""
+    r = Settings(load_config("config/paper_gsm8k.yaml")).recovery()
+    assert (r["use_cpu"], r["bf16"], r["dtype"], r["gradient_checkpointing"]) == (False, True, "bfloat16", True)
+    assert (r["grad_accum"], r["lr_scheduler"], r["warmup_steps"], r["save_steps"]) == (4, "cosine", 10, 50)
+    assert r["steps"] == 100 and r["lr"] == 1.0e-5  # its own steps, the warm-start's learning rate
+
+
+def test_schema_is_the_one_source_of_trainer_defaults():
+    defaults = SCHEMA["$defs"]["trainer_defaults"]["properties"]
+    assert all("default" not in spec for spec in SCHEMA["$defs"]["trainer"]["properties"].values())
+    assert set(defaults) <= set(TRAINER_FIELDS)
+    s = Settings(load_config(MICRO))
+    for field, spec in defaults.items():
+        if field not in yaml.safe_load(MICRO.read_text())["sft"]:
+            assert s.sft()[field] == spec["default"], field
+    recovery_schema = SCHEMA["properties"]["recovery"]["allOf"]
+    assert {"$ref": "#/$defs/trainer_defaults"} not in recovery_schema  # silent means "as sft"
+
+
+def test_every_job_lists_training_and_evaluation_settings():
+    jobs = dict(every_job(Settings(load_config("config/paper_gsm8k.yaml"))))
+    assert list(jobs) == ["sft", "grpo/acc", "grpo/acc_lc", "recovery/acc", "evaluate/test", "evaluate/math500"]
+    assert jobs["grpo/acc"]["bf16"] and jobs["evaluate/math500"]["split"] == "math500"
+    assert "splits" not in jobs["evaluate/test"] and jobs["evaluate/test"]["dtype"] == "bfloat16"
+
+
+def test_arm_overrides_reach_grpo_and_reward_settings():
+    cfg = load_config(MICRO)
+    cfg["arms"] = {"hot": {"lc_weight": 0.5, "temperature": 1.3, "lr": 2e-4}}
+    cfg["recovery"]["arms"] = []
+    s = Settings(cfg)
+    assert s.grpo("hot")["temperature"] == 1.3 and s.grpo("hot")["lr"] == 2e-4
+    assert s.reward("hot")["lc_weight"] == 0.5 and "temperature" not in s.reward("hot")
+    assert s.checkpoints() == ["base", "sft", "grpo_hot"]
+
+
+def test_sweep_expands_to_named_arms_merged_with_explicit_arms():
+    sweep = {"lc_weight": [0.0, 0.25], "lc_variant": ["proportional", "threshold"], "temperature": [0.7, 1.0]}
+    arms = all_arms({"acc": {"lc_weight": 0.0}}, sweep)
+    assert len(arms) == 1 + 8 and list(arms)[0] == "acc"
+    assert arms["lcw0p25_threshold_temp0p7"] == {"lc_weight": 0.25, "lc_variant": "threshold", "temperature": 0.7}
+    assert all(re.fullmatch(layout.ARM, name) for name in arms)
+    assert list(expand_sweep(sweep)) == list(expand_sweep(dict(sweep)))  # deterministic order
+    reward, grpo = split_overrides(arms["lcw0p0_proportional_temp1p0"])
+    assert reward == {"lc_weight": 0.0, "lc_variant": "proportional"} and grpo == {"temperature": 1.0}
+
+
+@pytest.mark.parametrize(("explicit", "sweep", "message"), [
+    ({}, {"lr_scheduler": ["cosine"]}, "cannot vary per arm"),
+    ({"lcw0p5": {"lc_weight": 0.1}}, {"lc_weight": [0.5]}, "clashes"),
+    ({}, {}, "no GRPO arms"),
+    ({"Bad": {"lc_weight": 0.1}}, None, "[a-z0-9_]+"),
+    ({}, {"lc_weight": []}, "non-empty list"),
+])
+def test_bad_sweeps_are_rejected(explicit, sweep, message):
+    with pytest.raises(SweepError, match=re.escape(message)):
+        all_arms(explicit, sweep)
+
+
+def test_prior_config_swaps_only_the_mix_and_seeds():
+    config = load_config(DEFAULT_CONFIG)
+    assert len(config["prior_sweep"]["mixes"]) >= 3
+    for name, mix in config["prior_sweep"]["mixes"].items():
+        out = prior_config(config, name)
+        assert out["pretrain"]["mix"] == mix
+        assert out["seeds"] == config["prior_sweep"]["seeds"]
+        assert "prior_sweep" not in out
+        assert {k: v for k, v in out.items() if k not in ("pretrain", "seeds")} == \
+            {k: v for k, v in config.items() if k not in ("pretrain", "seeds", "prior_sweep")}
+        assert {k: v for k, v in out["pretrain"].items() if k != "mix"} == \
+            {k: v for k, v in config["pretrain"].items() if k != "mix"}
+    assert config["pretrain"]["mix"] == yaml.safe_load(DEFAULT_CONFIG.read_text())["pretrain"]["mix"]
+    with pytest.raises(ConfigError, match="not in prior_sweep.mixes"):
+        prior_config(config, "en99")
+    with pytest.raises(ConfigError, match="model.base: pretrain"):
+        prior_config({**config, "model": {"base": "Qwen/Qwen2.5-1.5B-Instruct"}}, "en88")
+
+
+def test_each_prior_root_keeps_its_store_and_caches_in_its_own_directory():
+    roots = settings.settings_by_root(load_config(DEFAULT_CONFIG))
+    assert list(roots) == ["results", *(layout.prior_root(p) for p in ("en88", "en70", "en50"))]
+    en70 = roots[layout.prior_root("en70")]
+    assert en70.store == "results/priors/en70/results/collapse.duckdb"
+    assert en70.translation()["cache_dir"] == "results/priors/en70/results/cache/translation"
+    assert en70.pretrain()["mix"] == {"en_en": 0.70, "tgt_tgt": 0.26, "tgt_en": 0.04}
+    assert roots["results"].store == "results/collapse.duckdb"
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"data": {"train_split": "nope"}}, "data.train_split names a split not in data.splits"),
+    ({"recovery": {"arms": ["nope"]}}, "recovery.arms ['nope'] are not GRPO arms"),
+    ({"grpo": {"batch_size": 6}}, "multiple of grpo.num_generations"),
+    ({"eval": {"splits": ["test", "dev"]}}, "eval.splits ['dev'] are not keys of data.splits"),
+    ({"figures": {"split": "train"}}, "figures.split 'train' is not one of eval.splits"),
+    ({"data": {"world": {"english_only_families": ["cooking"]}}}, "not world families"),
+])
+def test_cross_key_problems_are_config_errors(change, message):
+    config = settings.merge(yaml.safe_load(MICRO.read_text()), change)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        settings.validate(config)
+
+
+def test_schema_registries_match_the_code():
+    """Facts the JSON schema must repeat (it cannot import Python) are checked against their one definition."""
+    assert tuple(SCHEMA["$defs"]["arm"]["properties"]) == ARM_FIELDS
+    assert tuple(SCHEMA["properties"]["sweep"]["properties"]) == ARM_FIELDS
+    assert SCHEMA["properties"]["arms"]["propertyNames"]["pattern"] == f"^{layout.ARM}$"
+    assert SCHEMA["properties"]["data"]["properties"]["splits"]["propertyNames"]["pattern"] == f"^{layout.SPLIT}$"
+    mixes = SCHEMA["properties"]["prior_sweep"]["properties"]["mixes"]
+    assert mixes["propertyNames"]["pattern"] == f"^{layout.PRIOR}$"
+    assert SCHEMA["properties"]["resources"]["propertyNames"]["enum"] == ["default", *settings.RULES]
+    rules = set()
+    for path in (ROOT / "workflow" / "rules").glob("*.smk"):
+        rules |= set(re.findall(r'S\.resources\("(\w+)"', path.read_text()))
+    assert rules == set(settings.RULES)
+
+
+def test_cli_prints_every_job_s_settings(capsys):
+    assert settings.main(["config/paper_gsm8k.yaml", "config/models/olmo2_1b.yaml"]) == 0
+    jobs = json.loads(capsys.readouterr().out)
+    assert jobs["recovery/acc"]["grad_accum"] == 4 and jobs["recovery/acc"]["steps"] == 100
+    assert set(jobs) == {"sft", "grpo/acc", "grpo/acc_lc", "recovery/acc", "evaluate/test", "evaluate/math500"}

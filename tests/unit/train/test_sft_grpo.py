@@ -1,0 +1,57 @@
+"""SFT warm-start and GRPO on the micro world, through the stage functions the rules call, with the micro
+config's settings."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from pipeline.jsonl import read_jsonl
+from pipeline.measure.composition import cot_compositions
+from pipeline.runinfo import RunInfo
+from pipeline.train.grpo import clear_stale_completions, run_grpo
+from support import PROMPT
+
+
+def test_sft_writes_model_log_and_run(sft_dir):
+    run = json.loads((sft_dir / "run.json").read_text())
+    assert run["global_step"] == 2 and run["parent_run_id"] == "ko/seed0/base"
+    assert run["params"]["lr"] == 5e-4 and run["params"]["prompt"]["style"] == "plain"
+    assert any("loss" in r for r in read_jsonl(sft_dir / "train_log.jsonl"))
+    assert (sft_dir / "model" / "config.json").exists() and not (sft_dir / "checkpoints").exists()
+
+
+def test_grpo_logs_every_rollout_with_reward_components(lab, sft_dir, micro):
+    out = lab / "grpo_acc_lc"
+    info = RunInfo("ko/seed0/grpo_acc_lc", "grpo", "ko", 0, {}, arm="acc_lc", parent_run_id="ko/seed0/sft")
+    cfg = {**micro.grpo("acc_lc"), "steps": 2, "loss_type": "grpo"}
+    reward = micro.reward("acc_lc")
+    run_grpo(str(sft_dir / "model"), lab / "ko_train.jsonl", out, info, cfg, reward, PROMPT)
+    roll = pd.read_parquet(out / "rollouts.parquet")
+    assert len(roll) == 16 and sorted(roll["step"].unique()) == [1, 2]
+    for col in ("item_id", "reward_accuracy", "reward_lang_consistency", "advantage", "target_share",
+                "en_share", "first_switch_frac", "correct"):
+        assert col in roll.columns
+    assert roll["item_id"].str.startswith("world-train-").all()
+    expected = roll["reward_accuracy"] + 0.5 * roll["reward_lang_consistency"]
+    assert (roll["reward"] - expected).abs().max() < 1e-9
+    assert roll["target_share"].between(0, 1).all()
+    recomputed = cot_compositions(roll["completion"].tolist(), "ko")
+    assert roll["target_share"].tolist() == pytest.approx([c.target_share for c in recomputed])
+    assert roll["n_words"].tolist() == [c.n_words for c in recomputed]
+    run = json.loads((out / "run.json").read_text())
+    assert run["params"]["loss_type"] == "grpo" and run["params"]["beta"] == 0.0
+    assert run["reward"]["weights"][-1] == 0.5 and run["global_step"] == 2
+
+
+def test_stale_completions_of_an_earlier_longer_run_are_removed(tmp_path):
+    comp = tmp_path / "completions"
+    comp.mkdir()
+    for step in range(1, 8):
+        pd.DataFrame({"step": [step]}).to_parquet(comp / f"completions_{step:05d}.parquet")
+    assert clear_stale_completions(comp, 5) == 2  # resuming from checkpoint-5: steps 6-7 are re-run
+    assert sorted(f.name for f in comp.iterdir())[-1] == "completions_00005.parquet"
+    assert clear_stale_completions(comp, 0) == 5 and not list(comp.iterdir())  # fresh run: nothing kept
+    assert clear_stale_completions(tmp_path / "missing", 0) == 0
