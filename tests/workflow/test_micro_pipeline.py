@@ -9,8 +9,9 @@ import shutil
 import duckdb
 import pandas as pd
 import pytest
+import yaml
 
-from support import MICRO, SCENARIOS, job_stats, snakemake
+from support import MICRO, SCENARIOS, job_stats, merged, snakemake
 
 TWO_SPLITS = SCENARIOS / "config_two_splits" / "config.yaml"
 
@@ -20,7 +21,12 @@ def test_micro_pipeline_end_to_end(tmp_path):
     """The real DAG on the micro config: DuckDB contents, figures, and nothing to redo afterwards; then a
     second eval split added to eval.splits runs only its evaluations and the ingest (nothing retrains), and
     the store keeps the two splits apart."""
-    run = snakemake(tmp_path, "--cores", "2", configs=(MICRO,))
+    # the micro config with the second split already in data.splits but evaluated on test only
+    first = merged(MICRO, TWO_SPLITS)
+    first["eval"]["splits"] = ["test"]
+    (tmp_path / "first.yaml").write_text(yaml.safe_dump(first, sort_keys=False))  # same key order as the overlay
+    only_test = (tmp_path / "first.yaml",)
+    run = snakemake(tmp_path, "--cores", "2", configs=only_test)
     assert run.returncode == 0, (run.stdout + run.stderr)[-4000:]
     db = tmp_path / "results" / "collapse.duckdb"
     with duckdb.connect(str(db), read_only=True) as con:
@@ -46,7 +52,7 @@ def test_micro_pipeline_end_to_end(tmp_path):
     assert [(r["lang"], r["seed"], r["acc_arm"], r["lc_arm"]) for r in findings["per_seed"]] == \
         [("ko", 0, "acc", "acc_lc")]
     assert "| ko | 0 |" in (tmp_path / "results" / "findings.md").read_text()
-    again = snakemake(tmp_path, "-n", configs=(MICRO,), timeout=120)
+    again = snakemake(tmp_path, "-n", configs=only_test, timeout=120)
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr
 
     both = (MICRO, TWO_SPLITS)
