@@ -12,13 +12,7 @@ from pipeline.runinfo import RunInfo
 from pipeline.settings import Settings, load_config
 from pipeline.train.pretrain import run_pretrain
 from pipeline.train.sft import run_sft
-from support import MICRO, PROMPT, shared_data
-
-
-@pytest.fixture(scope="session")
-def data_dir() -> Path:
-    """../shared/data (real GSM8K and MATH500 files); skips the test where it is missing."""
-    return shared_data()
+from support import MICRO, PROMPT
 
 
 @pytest.fixture(scope="session")

@@ -21,12 +21,16 @@ OFFLINE = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
 PROMPT = {"style": "plain", "template": "{question}\n", "system": None}  # the default config's prompt section
 
 
+# The real data of ../shared/data (GSM8K, MATH500), next to the checkout or at /work/shared/data.
+SHARED_DATA = next((c for c in (ROOT.parent / "shared" / "data", Path("/work/shared/data")) if c.is_dir()),
+                   ROOT.parent / "shared" / "data")
+
+
 def shared_data() -> Path:
-    """The real data of ../shared/data (GSM8K, MATH500); the test is skipped where it is missing."""
-    for cand in (ROOT.parent / "shared" / "data", Path("/work/shared/data")):
-        if cand.is_dir():
-            return cand
-    pytest.skip("shared data dir missing: expected <repo>/../shared/data or /work/shared/data")
+    """:data:`SHARED_DATA`; the calling test is skipped where it is missing."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data dir missing: expected {SHARED_DATA} (or /work/shared/data)")
+    return SHARED_DATA
 
 
 def snakemake(workdir: Path, *args: str, configs: tuple[Path, ...] = (MICRO,), timeout: int = 900,

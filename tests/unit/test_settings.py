@@ -39,7 +39,7 @@ def config_id(paths: tuple) -> str:
 
 @pytest.mark.parametrize("paths", CONFIGS, ids=config_id)
 def test_recovery_gets_the_sft_settings_wherever_its_section_is_silent(paths):
-    raw = settings.merge({}, {})
+    raw: dict = {}
     for path in paths:  # what the files say, before the schema fills anything in
         raw = settings.merge(raw, yaml.safe_load(path.read_text()))
     s = Settings(load_config(*paths))

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.store.ingest import IngestError, discover_artifacts, ingest
+from pipeline.store.artifacts import IngestError, discover_artifacts
+from pipeline.store.ingest import ingest
 from pipeline.store.schema import SCHEMA_VERSION, TABLES, VIEWS, apply_schema, schema_version_problem
 
 __all__ = [

@@ -29,7 +29,7 @@ from pipeline.store.artifacts import (
 from pipeline.store.loaders import ArtifactLoader, utc_naive
 from pipeline.store.schema import TABLES, apply_schema, schema_version_problem
 
-__all__ = ["IngestError", "discover_artifacts", "ingest"]
+__all__ = ["ingest"]
 
 
 _RERUN_HINT = (

@@ -10,10 +10,10 @@ import pytest
 
 from pipeline.data.sources import SourceError, gsm8k_solution, load_records, load_records_with_report
 from pipeline.jsonl import JsonlError
+from support import SHARED_DATA
 
-DATA = Path("/work/shared/data")
-GSM8K = DATA / "gsm8k"
-MATH500 = DATA / "math500" / "test.jsonl"
+GSM8K = SHARED_DATA / "gsm8k"
+MATH500 = SHARED_DATA / "math500" / "test.jsonl"
 RECORD_KEYS = {"id", "source", "split", "lang", "question", "solution", "answer", "difficulty"}
 
 needs_data = pytest.mark.skipif(not GSM8K.exists(), reason="shared GSM8K/MATH-500 files not present")

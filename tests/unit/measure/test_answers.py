@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -22,12 +21,8 @@ from pipeline.measure.answers import (
 from support import shared_data
 
 
-def _data_dir() -> Path:
-    return shared_data()
-
-
 def _rows(name: str) -> list[dict]:
-    path = _data_dir() / name / "test.jsonl"
+    path = shared_data() / name / "test.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
@@ -23,10 +22,6 @@ from pipeline.measure.composition.tokens import prepare
 from support import ROOT, shared_data
 
 TOL = 0.05
-
-
-def _data_dir() -> Path:
-    return shared_data()
 
 
 # (text, target, target_share, en_share, other_share, other_lang, n_words, first_switch_word)
@@ -312,7 +307,7 @@ def test_compositions_batch_equals_single():
 
 
 def test_real_english_solutions_are_english():
-    data = _data_dir()
+    data = shared_data()
     rows = [json.loads(line) for line in (data / "gsm8k" / "test.jsonl").read_text().splitlines()[:300]]
     comps = compositions([r["answer"] for r in rows], "en")
     assert min(c.target_share for c in comps if c.n_words) == 1.0
