@@ -109,6 +109,10 @@ def _run_meta(
         "finished_at": "2025-06-01T10:00:12.5+00:00",
         "wall_seconds": 12.5,
         "host": "node01",
+        "device": "cpu" if stage == "pretrain" else "cuda",
+        "dtype": "float32" if stage == "pretrain" else "bfloat16",
+        "n_accelerators": 1,
+        **({"engine": "vllm"} if stage == "eval" else {}),
     }
 
 
@@ -250,6 +254,8 @@ def write_eval(root: Path, lang: str, seed: int, checkpoint: str, split: str = "
                 "en_wr": 1.0 - eval_target_wr(checkpoint, seed, split),
                 "other_wr": 0.0,
                 "n_gold_skipped": n_samples,
+                "generation": {"engine": "vllm", "n": n_samples, "temperature": temperature or 0.0, "top_p": 1.0,
+                               "top_k": 0, "repetition_penalty": 1.0, "max_tokens": 64, "seed": seed},
             }
         )
     eval_dir = root / lang / f"seed{seed}" / "eval" / split

@@ -8,7 +8,7 @@ Folders follow the pipeline:
   TRL, what they share (``common``) and models on disk (``models``);
 * ``measure``: answer checking (``answers``), the chain of thought's language ``composition`` and the GRPO
   ``rewards`` built on both;
-* ``evaluate``: batched ``generation`` and the evaluation of one checkpoint (``run``);
+* ``evaluate``: generation engines (``engines``: HF and vLLM) and the evaluation of one checkpoint (``run``);
 * ``store``: the DuckDB results store (``schema``, ``ingest``; ``python -m pipeline.store``);
 * ``analysis``: ``figures``, ``findings`` and the pretraining-``prior_sweep``, read from the store.
 

@@ -25,7 +25,7 @@ def rule_blocks() -> dict[str, str]:
 def test_every_rule_has_conda_env_log_and_config_resources():
     common = (RULES_DIR / "common.smk").read_text()
     envs = dict(re.findall(r'^(\w+_ENV) = "(\.\./envs/[\w.]+\.yaml)"', common, re.M))
-    assert set(envs) == {"DATA_ENV", "TRAIN_ENV", "STORE_ENV", "GRPO_ENV"}
+    assert set(envs) == {"DATA_ENV", "TRAIN_ENV", "STORE_ENV", "VLLM_ENV"}  # GRPO_ENV, EVAL_ENV: TRAIN or VLLM
     blocks = rule_blocks()
     assert set(blocks) == set(settings.RULES)
     for name, block in blocks.items():

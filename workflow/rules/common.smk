@@ -2,7 +2,10 @@
 # Paths and run ids come from pipeline.layout, every job's settings from pipeline.settings.
 import os
 
+from snakemake_interface_executor_plugins.settings import DeploymentMethod
+
 from pipeline import layout as L
+from pipeline.requirements import check as check_dependencies
 from pipeline.settings import prior_names, settings_by_root, validate
 from pipeline.smk import export_src_path
 
@@ -21,7 +24,18 @@ PRIORS = prior_names(config)
 DATA_ENV = "../envs/data.yaml"
 TRAIN_ENV = "../envs/train.yaml"
 STORE_ENV = "../envs/store.yaml"
-GRPO_ENV = "../envs/train_vllm.yaml" if config["grpo"].get("extra_args", {}).get("use_vllm") else TRAIN_ENV
+VLLM_ENV = "../envs/train_vllm.yaml"
+GRPO_ENV = VLLM_ENV if config["grpo"].get("extra_args", {}).get("use_vllm") else TRAIN_ENV
+EVAL_ENV = VLLM_ENV if config["eval"]["engine"] == "vllm" else TRAIN_ENV
+
+# Optional packages the config asks for (lora -> peft, vLLM -> vllm) must be there before any job runs: in the
+# rules' conda env files with --sdm conda, else in this environment.
+check_dependencies(
+    ROOTS.values(),
+    {rule: os.path.normpath(os.path.join(workflow.basedir, "rules", env)) for rule, env in
+     {"sft": TRAIN_ENV, "recovery": TRAIN_ENV, "grpo": GRPO_ENV, "evaluate": EVAL_ENV}.items()}
+    if DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method else None,
+)
 
 
 wildcard_constraints:

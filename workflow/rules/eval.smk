@@ -22,6 +22,6 @@ rule evaluate:
     log:
         log_path("eval/{split}/{lang}_seed{seed}_{checkpoint}"),
     conda:
-        TRAIN_ENV
+        EVAL_ENV
     script:
         "../scripts/evaluate.py"

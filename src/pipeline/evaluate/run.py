@@ -7,22 +7,14 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.evaluate.generation import generate
+from pipeline.devices import resolve
+from pipeline.evaluate.engines import decodings, make_engine
 from pipeline.jsonl import read_jsonl
 from pipeline.measure.answers import check_answer
 from pipeline.measure.composition import COMPOSITION_FIELDS, cot_compositions
 from pipeline.prompts import build_prompt
 from pipeline.runinfo import RunInfo, track_run
-from pipeline.train.models import load_model, load_tokenizer, set_threads
-
-
-def decodings(cfg: dict[str, Any]) -> list[dict[str, Any]]:
-    """The decoding settings to evaluate: greedy (optional) and each sampling temperature."""
-    out = [{"decoding": "greedy", "temperature": None, "n": 1}] if cfg["greedy"] else []
-    out += [{"decoding": "sampled", "temperature": float(t), "n": cfg["samples"]} for t in cfg["temperatures"]]
-    if not out:
-        raise ValueError("eval: nothing to evaluate; set eval.greedy or eval.temperatures")
-    return out
+from pipeline.train.models import load_tokenizer, set_threads
 
 
 def score(rows: pd.DataFrame, lang: str, fallback: bool) -> pd.DataFrame:
@@ -56,6 +48,8 @@ def run_evaluation(model_path: str, test_path: str | Path, out_parquet: str | Pa
     """Generate, score and write per-sample rows (Parquet) and the summary with run metadata (JSON).
 
     ``cfg["split"]`` names the eval split of ``test_path``; both outputs record it (``split`` column / key).
+    The JSON also records where it ran (``device``, ``dtype``, ``n_accelerators``), the ``engine`` and, in each
+    summary entry, the ``generation`` settings the engine actually applied for that decoding.
     """
     if not cfg.get("split"):
         raise ValueError("eval cfg: 'split' (the name of the evaluated split) is required")
@@ -67,18 +61,20 @@ def run_evaluation(model_path: str, test_path: str | Path, out_parquet: str | Pa
     info.params = {**cfg, "prompt": prompt_cfg, "model_path": str(model_path), "test_path": str(test_path)}
     info.extra.update(checkpoint_run_id=checkpoint_run_id, split=cfg["split"])
     with track_run(info, out_json) as run:
+        placement = resolve(cfg["use_cpu"], cfg["dtype"])
         tokenizer = load_tokenizer(model_path, padding_side="left")
-        model = load_model(model_path, cfg["dtype"])
+        engine = make_engine(cfg, model_path, tokenizer, placement, info.seed)
+        run.extra.update(placement.record(), engine=engine.name)
+        applied: dict[tuple[str, float | None], dict[str, Any]] = {}
         prompts = [build_prompt(r["question"], lang, prompt_cfg["style"], prompt_cfg["template"],
                                 prompt_cfg.get("system")) for r in records]
         frames = []
-        for dec in decodings(cfg):
-            outs = generate(model, tokenizer, prompts, max_new_tokens=cfg["max_new_tokens"],
-                            temperature=dec["temperature"], num_samples=dec["n"], batch_size=cfg["batch_size"],
-                            seed=info.seed, desc=f"eval {checkpoint_run_id} {dec['decoding']}")
+        for dec in decodings(cfg, info.seed):
+            applied[(dec.decoding, dec.temperature)] = engine.applied(dec)
+            outs = engine.generate(prompts, dec, desc=f"eval {checkpoint_run_id} {dec.decoding}")
             frames.append(pd.DataFrame([
                 {"item_id": rec["id"], "gold_answer": rec["answer"], "sample_idx": k, "completion": text,
-                 "decoding": dec["decoding"], "temperature": dec["temperature"]}
+                 "decoding": dec.decoding, "temperature": dec.temperature}
                 for rec, texts in zip(records, outs, strict=True) for k, text in enumerate(texts)
             ]))
         rows = score(pd.concat(frames, ignore_index=True), lang, cfg["last_number_fallback"])
@@ -86,5 +82,6 @@ def run_evaluation(model_path: str, test_path: str | Path, out_parquet: str | Pa
                 "arm": run.arm, "lang": lang, "seed": run.seed, "split": cfg["split"]}
         rows = pd.concat([pd.DataFrame([meta] * len(rows)), rows], axis=1)
         rows.to_parquet(out_parquet, index=False)
-        run.extra["summary"] = summarise(rows)
+        run.extra["summary"] = [{**entry, "generation": applied[(entry["decoding"], entry["temperature"])]}
+                                for entry in summarise(rows)]
     return run.extra["summary"]

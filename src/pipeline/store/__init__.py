@@ -12,7 +12,8 @@ import duckdb
 
 from pipeline.store.artifacts import IngestError, discover_artifacts
 from pipeline.store.ingest import ingest
-from pipeline.store.schema import SCHEMA_VERSION, TABLES, VIEWS, apply_schema, schema_version_problem
+from pipeline.store.schema import SCHEMA_VERSION, TABLES, apply_schema, schema_version_problem
+from pipeline.store.views import VIEWS
 
 __all__ = [
     "IngestError",

@@ -22,6 +22,7 @@ from pipeline.store.schema import (
     REWARD_COLUMN_PATTERN,
     ROLLOUT_COLUMNS,
     ROLLOUT_REQUIRED,
+    RUN_PLACEMENT_COLUMNS,
     TRANSLATION_QC_COLUMNS,
     TRANSLATION_QC_REQUIRED,
 )
@@ -188,6 +189,7 @@ class ArtifactLoader:
             "finished_at": _parse_time(obj.get("finished_at"), "finished_at"),
             "wall_seconds": _opt_float(obj, "wall_seconds"),
             "host": obj.get("host"),
+            **{name: obj.get(name) for name in RUN_PLACEMENT_COLUMNS},
             "artifact": art.rel,
             "ingested_at": self.now,
         }
@@ -233,9 +235,12 @@ class ArtifactLoader:
                     _opt_float(entry, "en_wr"),
                     _opt_float(entry, "other_wr"),
                     art.rel,
+                    _json_or_none(entry.get("generation")),
                 ]
             )
-        self.con.executemany("INSERT INTO eval_summary VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        names = ("run_id, checkpoint_run_id, split, decoding, temperature, n, accuracy, target_wr, en_wr, other_wr, "
+                 "artifact, generation")
+        self.con.executemany(f"INSERT INTO eval_summary ({names}) VALUES ({', '.join('?' * 12)})", rows)
         return run_id, {"runs": 1, "eval_summary": len(rows)}
 
     def train_log(self, art: Artifact) -> tuple[str | None, dict[str, int]]:

@@ -9,7 +9,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from pipeline.devices import trainer_placement
 from pipeline.jsonl import write_jsonl
+from pipeline.requirements import MissingDependencyError, message
 from pipeline.runinfo import RunInfo
 from pipeline.train.models import merged_model, save
 
@@ -65,10 +67,6 @@ def last_checkpoint(output_dir: Path) -> str | None:
     return None
 
 
-class MissingDependencyError(ImportError):
-    """An optional package the config asks for is not installed; the message says how to install it."""
-
-
 def lora_config(cfg: dict[str, Any]) -> Any | None:
     """A ``peft.LoraConfig`` from the section's ``lora`` mapping, or None for full fine-tuning.
 
@@ -80,10 +78,7 @@ def lora_config(cfg: dict[str, Any]) -> Any | None:
     try:
         from peft import LoraConfig
     except ImportError as exc:
-        raise MissingDependencyError(
-            "the config sets a `lora:` section but the `peft` package is not installed; "
-            "run `pip install peft` (or add it to the env file) or remove the `lora:` section"
-        ) from exc
+        raise MissingDependencyError(message("peft", "the config")) from exc
     return LoraConfig(
         r=int(lora["r"]),
         lora_alpha=lora.get("alpha", 2 * int(lora["r"])),
@@ -120,10 +115,12 @@ def write_train_log(log_history: list[dict[str, Any]], path: Path, rid: str) -> 
 
 
 def fit(trainer: Any, resume: str | None, info: RunInfo, out_dir: Path) -> None:
-    """Train (resuming from checkpoint ``resume`` when given), record the outcome in ``info.extra`` and write
+    """Train (resuming from checkpoint ``resume`` when given), record the outcome and where it ran (device,
+    dtype, accelerators: :func:`pipeline.devices.trainer_placement`) in ``info.extra`` and write
     ``out_dir/train_log.jsonl``."""
     result = trainer.train(resume_from_checkpoint=resume)
-    info.extra.update(resumed_from=resume, train_loss=result.training_loss, global_step=trainer.state.global_step)
+    info.extra.update(resumed_from=resume, train_loss=result.training_loss, global_step=trainer.state.global_step,
+                      **trainer_placement(trainer).record())
     write_train_log(trainer.state.log_history, out_dir / "train_log.jsonl", info.run_id)
 
 

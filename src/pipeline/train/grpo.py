@@ -7,8 +7,9 @@ on. TRL's per-step completion Parquet files are normalised into ``rollouts.parqu
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,9 @@ from pipeline.measure.composition import COMPOSITION_FIELDS, cot_compositions
 from pipeline.measure.rewards import build_reward_funcs
 from pipeline.measure.text import as_text
 from pipeline.prompts import build_prompt
+from pipeline.requirements import MissingDependencyError, message
 from pipeline.runinfo import RunInfo, track_run
 from pipeline.train.common import (
-    MissingDependencyError,
     common_args,
     fit,
     last_checkpoint,
@@ -56,10 +57,7 @@ def resolve_extra_args(extra: dict[str, Any]) -> dict[str, Any]:
             for key in [k for k in extra if k.startswith("vllm_")]:
                 extra.pop(key)
     elif want is True and not have:
-        raise MissingDependencyError(
-            "grpo.extra_args.use_vllm is true but vLLM is not installed; use the workflow/envs/train_vllm.yaml "
-            "environment (or `pip install 'trl[vllm]==1.16.0'`), or set use_vllm: auto / false"
-        )
+        raise MissingDependencyError(message("vllm_grpo", "grpo.extra_args.use_vllm"))
     elif want not in (True, False):
         raise ValueError(f"grpo.extra_args.use_vllm must be true, false or auto, got {want!r}")
     return extra
@@ -93,15 +91,25 @@ def clear_stale_completions(completions_dir: Path, keep_up_to: int) -> int:
     return len(stale)
 
 
+def prompt_text(prompt: Any, tokenizer: Any) -> str:
+    """The prompt as the model saw it: a chat prompt (messages, or the numpy array of them Parquet gives back)
+    through the tokenizer's chat template, system message included; a plain prompt as is."""
+    if isinstance(prompt, str):
+        return prompt
+    messages = [dict(m) for m in (prompt if isinstance(prompt, list | tuple) else list(prompt))]
+    return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+
+
 def normalise_rollouts(completions_dir: Path, rid: str, lang: str, reward_names: list[str],
-                       weights: list[float]) -> pd.DataFrame:
-    """One row per rollout with the columns of docs/artifacts.md, from TRL's completions_*.parquet."""
+                       weights: list[float], tokenizer: Any) -> pd.DataFrame:
+    """One row per rollout with the columns of docs/artifacts.md, from TRL's completions_*.parquet: the
+    completion as text (:func:`pipeline.measure.text.as_text`), the prompt as the model saw it."""
     files = sorted(completions_dir.glob("completions_*.parquet"))
     if not files:
         raise FileNotFoundError(f"{completions_dir}: TRL wrote no completions files (log_completions off?)")
     df = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
     df["completion"] = df["completion"].map(as_text)
-    df["prompt"] = df["prompt"].map(as_text)
+    df["prompt"] = [prompt_text(p, tokenizer) for p in df["prompt"]]
     out = pd.DataFrame({"run_id": rid, "step": df["step"].astype(int), "item_id": df.get("item_id"),
                         "prompt": df["prompt"], "completion": df["completion"]})
     total = 0.0
@@ -121,11 +129,52 @@ def normalise_rollouts(completions_dir: Path, rid: str, lang: str, reward_names:
     return out
 
 
+def print_completions(prompts: list[Any], completions: list[Any], rewards: dict[str, list[float]],
+                      advantages: list[float], step: int, num_samples: int | None = None,
+                      extra: dict[str, list[Any]] | None = None) -> None:
+    """The first ``num_samples`` completions of a logging step as plain text with their rewards and advantage.
+
+    Same signature as TRL's ``print_prompt_completions_sample`` (a rich table with a column per reward and per
+    logged extra, unreadable in a job log), which :func:`plain_completion_log` replaces during training.
+    """
+    count = len(completions) if num_samples is None else min(num_samples, len(completions))
+    for i in range(count):
+        scores = "  ".join(f"{reward_column(name)}={values[i]:.3f}" for name, values in rewards.items())
+        print(f"--- step {step} completion {i + 1}/{count}: {scores}  advantage={advantages[i]:.3f}\n"
+              f"{as_text(completions[i]).strip()}", flush=True)
+
+
+@contextlib.contextmanager
+def plain_completion_log() -> Iterator[None]:
+    """Within the block, GRPOTrainer prints completions with :func:`print_completions`, whether or not ``rich``
+    is installed (TRL looks both names up in its module on every log call; restored afterwards)."""
+    from trl.trainer import grpo_trainer
+
+    patched = {"print_prompt_completions_sample": print_completions, "is_rich_available": lambda: True}
+    original = {name: getattr(grpo_trainer, name) for name in patched}
+    for name, value in patched.items():
+        setattr(grpo_trainer, name, value)
+    try:
+        yield
+    finally:
+        for name, value in original.items():
+            setattr(grpo_trainer, name, value)
+
+
 def grpo_rows(records: list[dict[str, Any]], lang: str, prompt_cfg: dict[str, Any]) -> list[dict[str, Any]]:
     """GRPO dataset rows: the prompt plus the columns reward functions read (answer, lang, id)."""
     return [{"prompt": build_prompt(r["question"], lang, prompt_cfg["style"], prompt_cfg["template"],
                                     prompt_cfg.get("system")),
              "answer": r["answer"], "lang": lang, "id": r["id"]} for r in records]
+
+
+def grpo_args(cfg: dict[str, Any], weights: list[float], seed: int, output_dir: Path,
+              extra_args: dict[str, Any]) -> dict[str, Any]:
+    """Every ``GRPOConfig`` field a GRPO job sets, from its arm's settings, reward weights and resolved
+    ``extra_args`` (what the effective-settings audit checks against the config files)."""
+    return {**common_args(cfg, seed, output_dir), **{k: cfg[k] for k in GRPO_CONFIG_FIELDS},
+            "reward_weights": weights, "log_completions": True, "num_completions_to_print": cfg["print_completions"],
+            "remove_unused_columns": False, "shuffle_dataset": True, **extra_args}
 
 
 def run_grpo(model_path: str, train_path: str | Path, out_dir: str | Path, info: RunInfo,
@@ -150,24 +199,16 @@ def run_grpo(model_path: str, train_path: str | Path, out_dir: str | Path, info:
     with track_run(info, out_dir / "run.json"):
         tokenizer = load_tokenizer(model_path, padding_side="left")
         model = load_model(model_path, cfg["dtype"])
-        args = GRPOConfig(
-            **common_args(cfg, info.seed, out_dir),
-            **{k: cfg[k] for k in GRPO_CONFIG_FIELDS},
-            reward_weights=weights,
-            log_completions=True,
-            num_completions_to_print=cfg["print_completions"],
-            remove_unused_columns=False,
-            shuffle_dataset=True,
-            **extra_args,
-        )
+        args = GRPOConfig(**grpo_args(cfg, weights, info.seed, out_dir, extra_args))
         trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=args, processing_class=tokenizer,
                               train_dataset=Dataset.from_list(grpo_rows(records, info.lang, prompt_cfg)),
                               callbacks=[nan_guard_callback()], peft_config=lora_config(cfg))
         resume = last_checkpoint(out_dir)
         info.extra["stale_completions_removed"] = clear_stale_completions(
             out_dir / "completions", int(Path(resume).name.split("-")[1]) if resume else 0)
-        fit(trainer, resume, info, out_dir)
-        rollouts = normalise_rollouts(out_dir / "completions", info.run_id, info.lang, names, weights)
+        with plain_completion_log():
+            fit(trainer, resume, info, out_dir)
+        rollouts = normalise_rollouts(out_dir / "completions", info.run_id, info.lang, names, weights, tokenizer)
         rollouts.to_parquet(out_dir / "rollouts.parquet", index=False)
         info.extra["n_rollouts"] = len(rollouts)
         save_trained(trainer, tokenizer, out_dir, list(out_dir.glob("checkpoint-*")))

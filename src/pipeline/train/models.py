@@ -37,11 +37,19 @@ def set_threads(threads: int | None) -> None:
 
 
 def save(model: Any, tokenizer: Any, out_dir: str | Path) -> None:
-    """Save model, generation config and tokenizer together in Hugging Face format (what every stage loads)."""
+    """Save model, generation config and tokenizer together in Hugging Face format (what every stage loads).
+
+    The generation config saved is neutral (special tokens only): a hub model's sampling defaults (Qwen2.5's
+    ``repetition_penalty`` 1.1, ``top_k`` 20, ...) are not carried into the pipeline's checkpoints; every
+    stage that generates sets its decoding explicitly (:mod:`pipeline.evaluate.engines`, GRPO's config).
+    """
+    from transformers import GenerationConfig
+
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    model.generation_config.eos_token_id = tokenizer.eos_token_id
-    model.generation_config.pad_token_id = tokenizer.pad_token_id
+    model.generation_config = GenerationConfig(eos_token_id=tokenizer.eos_token_id,
+                                               pad_token_id=tokenizer.pad_token_id,
+                                               bos_token_id=getattr(tokenizer, "bos_token_id", None))
     model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from pipeline.devices import model_placement
 from pipeline.jsonl import read_jsonl, write_jsonl
 from pipeline.layout import run_id
 from pipeline.runinfo import RunInfo, track_run
@@ -123,6 +124,6 @@ def run_pretrain(parallel_path: str | Path, out_dir: str | Path, lang: str, seed
         info.extra["corpus_kinds"] = {k: sum(d["kind"] == k for d in docs) for k in cfg["mix"]}
         info.extra["corpus_families"] = dict(sorted(Counter(d["family"] for d in docs).items()))
         log = train_lm(model, token_ids, tok.pad_token_id, cfg["train"], seed, out_dir / "train_log.jsonl", rid)
-        info.extra["final_loss"] = log[-1]["loss"]
+        info.extra.update(final_loss=log[-1]["loss"], **model_placement(model).record())
         save(model, tok, out_dir / "model")
     return info.extra

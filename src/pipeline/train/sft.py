@@ -28,6 +28,13 @@ def sft_rows(records: list[dict[str, Any]], lang: str, prompt_cfg: dict[str, Any
     return rows
 
 
+def sft_args(cfg: dict[str, Any], seed: int, output_dir: Path) -> dict[str, Any]:
+    """Every ``SFTConfig`` field the SFT and recovery jobs set, from their trainer section (what the
+    effective-settings audit checks against the config files)."""
+    return {**common_args(cfg, seed, output_dir), "max_length": cfg["max_length"], "packing": False,
+            "completion_only_loss": True, "dataset_num_proc": None}
+
+
 def run_sft(model_path: str, train_path: str | Path, out_dir: str | Path, info: RunInfo,
             cfg: dict[str, Any], prompt_cfg: dict[str, Any], threads: int | None = None) -> dict[str, Any]:
     """Fine-tune ``model_path`` on ``train_path`` records; write ``model/``, ``train_log.jsonl``, ``run.json``."""
@@ -45,13 +52,7 @@ def run_sft(model_path: str, train_path: str | Path, out_dir: str | Path, info: 
     with track_run(info, out_dir / "run.json"):
         tokenizer = load_tokenizer(model_path, padding_side="right")
         model = load_model(model_path, cfg["dtype"])
-        args = SFTConfig(
-            **common_args(cfg, info.seed, out_dir / "checkpoints"),
-            max_length=cfg["max_length"],
-            packing=False,
-            completion_only_loss=True,
-            dataset_num_proc=None,
-        )
+        args = SFTConfig(**sft_args(cfg, info.seed, out_dir / "checkpoints"))
         trainer = SFTTrainer(model=model, args=args, processing_class=tokenizer,
                              train_dataset=Dataset.from_list(sft_rows(records, info.lang, prompt_cfg)),
                              callbacks=[nan_guard_callback()], peft_config=lora_config(cfg))

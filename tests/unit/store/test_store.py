@@ -21,7 +21,8 @@ from pipeline.store import (
     ingest,
     table_counts,
 )
-from pipeline.store.schema import SCHEMA_VERSION, TABLES, VIEWS
+from pipeline.store.schema import SCHEMA_VERSION, TABLES, apply_schema
+from pipeline.store.views import VIEWS
 from store_fixtures import (
     add_arm,
     build_results_tree,
@@ -100,6 +101,30 @@ def test_runs_rows_for_base_sft_and_eval(store: Path) -> None:
         "test",
     )
     assert len(rows) == 10
+
+
+def test_runs_record_device_engine_and_applied_decoding(store: Path) -> None:
+    rows = _rows(store, "SELECT stage, device, dtype, n_accelerators, engine, count(*) FROM runs GROUP BY ALL "
+                        "ORDER BY stage")
+    assert ("eval", "cuda", "bfloat16", 1, "vllm") == rows[0][:5]
+    assert all(engine is None for stage, *_, engine, _n in rows if stage != "eval")
+    got = _rows(store, "SELECT decoding, generation->>'temperature', CAST(generation->>'n' AS INT), "
+                       "generation->>'repetition_penalty' FROM eval_summary WHERE run_id = 'ko/seed0/sft/eval/test' "
+                       "ORDER BY decoding")
+    assert got == [("greedy", "0.0", 1, "1.0"), ("sampled", "1.0", 2, "1.0")]
+
+
+def test_store_made_before_the_placement_columns_gains_them(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    with duckdb.connect(str(db)) as con:  # a schema-2 store as written before device/engine/generation existed
+        apply_schema(con)
+        for view in VIEWS:
+            con.execute(f"DROP VIEW IF EXISTS {view}")
+        for table, column in (("runs", "device"), ("runs", "engine"), ("eval_summary", "generation")):
+            con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        apply_schema(con)
+        cols = {t: {r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()} for t in ("runs", "eval_summary")}
+    assert {"device", "dtype", "n_accelerators", "engine"} <= cols["runs"] and "generation" in cols["eval_summary"]
 
 
 def test_reward_weights_fall_back_to_function_weights(tmp_path: Path) -> None:

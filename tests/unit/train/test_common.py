@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.train.common import MissingDependencyError, last_checkpoint, lora_config
+from pipeline.requirements import MissingDependencyError
+from pipeline.train.common import last_checkpoint, lora_config
 from pipeline.train.grpo import resolve_extra_args
 
 

@@ -11,7 +11,7 @@ import pytest
 from pipeline.jsonl import read_jsonl
 from pipeline.measure.composition import cot_compositions
 from pipeline.runinfo import RunInfo
-from pipeline.train.grpo import clear_stale_completions, run_grpo
+from pipeline.train.grpo import clear_stale_completions, print_completions, prompt_text, run_grpo
 from support import PROMPT
 
 
@@ -23,12 +23,17 @@ def test_sft_writes_model_log_and_run(sft_dir):
     assert (sft_dir / "model" / "config.json").exists() and not (sft_dir / "checkpoints").exists()
 
 
-def test_grpo_logs_every_rollout_with_reward_components(lab, sft_dir, micro):
+def test_grpo_logs_every_rollout_with_reward_components(lab, sft_dir, micro, capsys):
     out = lab / "grpo_acc_lc"
     info = RunInfo("ko/seed0/grpo_acc_lc", "grpo", "ko", 0, {}, arm="acc_lc", parent_run_id="ko/seed0/sft")
-    cfg = {**micro.grpo("acc_lc"), "steps": 2, "loss_type": "grpo"}
+    cfg = {**micro.grpo("acc_lc"), "steps": 2, "loss_type": "grpo", "print_completions": 2}
     reward = micro.reward("acc_lc")
     run_grpo(str(sft_dir / "model"), lab / "ko_train.jsonl", out, info, cfg, reward, PROMPT)
+    printed = capsys.readouterr().out
+    for step in (1, 2):  # the first 2 completions of each step as plain text with their rewards, no rich table
+        assert f"--- step {step} completion 2/2: reward_accuracy=" in printed
+        assert f"--- step {step} completion 3/" not in printed
+    assert "reward_lang_consistency=" in printed and "advantage=" in printed and "┃" not in printed
     roll = pd.read_parquet(out / "rollouts.parquet")
     assert len(roll) == 16 and sorted(roll["step"].unique()) == [1, 2]
     for col in ("item_id", "reward_accuracy", "reward_lang_consistency", "advantage", "target_share",
@@ -44,6 +49,26 @@ def test_grpo_logs_every_rollout_with_reward_components(lab, sft_dir, micro):
     run = json.loads((out / "run.json").read_text())
     assert run["params"]["loss_type"] == "grpo" and run["params"]["beta"] == 0.0
     assert run["reward"]["weights"][-1] == 0.5 and run["global_step"] == 2
+    assert (run["device"], run["dtype"], run["n_accelerators"]) == ("cpu", "float32", 0)
+
+
+def test_chat_prompts_are_stored_as_the_model_saw_them(sft_dir):
+    import numpy as np
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(sft_dir / "model")
+    tok.chat_template = "{% for m in messages %}<{{ m['role'] }}>{{ m['content'] }}{% endfor %}<assistant>"
+    from_parquet = np.array([{"role": "system", "content": "Reason in Korean."},
+                             {"role": "user", "content": "질문"}], dtype=object)
+    assert prompt_text(from_parquet, tok) == "<system>Reason in Korean.<user>질문<assistant>"
+    assert prompt_text("plain question\n", tok) == "plain question\n"
+
+
+def test_completions_print_as_plain_text(capsys):
+    chat = [[{"role": "assistant", "content": "답은 5입니다."}], [{"role": "assistant", "content": "x"}]]
+    print_completions(["p1", "p2"], chat, {"accuracy_reward": [1.0, 0.0]}, [0.5, -0.5], step=3, num_samples=1)
+    expected = "--- step 3 completion 1/1: reward_accuracy=1.000  advantage=0.500\n답은 5입니다.\n"
+    assert capsys.readouterr().out == expected
 
 
 def test_stale_completions_of_an_earlier_longer_run_are_removed(tmp_path):
