@@ -140,7 +140,7 @@ def print_completions(prompts: list[Any], completions: list[Any], rewards: dict[
     count = len(completions) if num_samples is None else min(num_samples, len(completions))
     for i in range(count):
         scores = "  ".join(f"{reward_column(name)}={values[i]:.3f}" for name, values in rewards.items())
-        print(f"--- step {step} completion {i + 1}/{count}: {scores}  advantage={advantages[i]:.3f}\n"
+        print(f"\n--- step {step} completion {i + 1}/{count}: {scores}  advantage={advantages[i]:.3f}\n"
               f"{as_text(completions[i]).strip()}", flush=True)
 
 
@@ -150,7 +150,15 @@ def plain_completion_log() -> Iterator[None]:
     is installed (TRL looks both names up in its module on every log call; restored afterwards)."""
     from trl.trainer import grpo_trainer
 
-    patched = {"print_prompt_completions_sample": print_completions, "is_rich_available": lambda: True}
+    printed: set[int] = set()
+
+    def once_per_step(*args: Any, **kwargs: Any) -> None:  # TRL logs the last step again when training ends
+        step = args[4] if len(args) > 4 else kwargs["step"]
+        if step not in printed:
+            printed.add(step)
+            print_completions(*args, **kwargs)
+
+    patched = {"print_prompt_completions_sample": once_per_step, "is_rich_available": lambda: True}
     original = {name: getattr(grpo_trainer, name) for name in patched}
     for name, value in patched.items():
         setattr(grpo_trainer, name, value)

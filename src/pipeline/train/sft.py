@@ -56,6 +56,11 @@ def run_sft(model_path: str, train_path: str | Path, out_dir: str | Path, info: 
         trainer = SFTTrainer(model=model, args=args, processing_class=tokenizer,
                              train_dataset=Dataset.from_list(sft_rows(records, info.lang, prompt_cfg)),
                              callbacks=[nan_guard_callback()], peft_config=lora_config(cfg))
+        if len(trainer.train_dataset) == 0:
+            raise ValueError(f"{train_path}: all {len(records)} SFT examples were dropped by the trainer (the "
+                             f"completion is cut off entirely at max_length {cfg['max_length']} tokens); raise "
+                             "max_length or shorten the prompt (system prompt, template)")
+        info.extra["n_train_kept"] = len(trainer.train_dataset)
         fit(trainer, last_checkpoint(out_dir / "checkpoints"), info, out_dir)
         info.extra["n_train"] = len(records)
         save_trained(trainer, tokenizer, out_dir, [out_dir / "checkpoints"])

@@ -31,7 +31,7 @@ def test_grpo_logs_every_rollout_with_reward_components(lab, sft_dir, micro, cap
     run_grpo(str(sft_dir / "model"), lab / "ko_train.jsonl", out, info, cfg, reward, PROMPT)
     printed = capsys.readouterr().out
     for step in (1, 2):  # the first 2 completions of each step as plain text with their rewards, no rich table
-        assert f"--- step {step} completion 2/2: reward_accuracy=" in printed
+        assert printed.count(f"--- step {step} completion 2/2: reward_accuracy=") == 1
         assert f"--- step {step} completion 3/" not in printed
     assert "reward_lang_consistency=" in printed and "advantage=" in printed and "┃" not in printed
     roll = pd.read_parquet(out / "rollouts.parquet")
@@ -67,7 +67,7 @@ def test_chat_prompts_are_stored_as_the_model_saw_them(sft_dir):
 def test_completions_print_as_plain_text(capsys):
     chat = [[{"role": "assistant", "content": "답은 5입니다."}], [{"role": "assistant", "content": "x"}]]
     print_completions(["p1", "p2"], chat, {"accuracy_reward": [1.0, 0.0]}, [0.5, -0.5], step=3, num_samples=1)
-    expected = "--- step 3 completion 1/1: reward_accuracy=1.000  advantage=0.500\n답은 5입니다.\n"
+    expected = "\n--- step 3 completion 1/1: reward_accuracy=1.000  advantage=0.500\n답은 5입니다.\n"
     assert capsys.readouterr().out == expected
 
 
