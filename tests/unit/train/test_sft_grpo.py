@@ -80,3 +80,12 @@ def test_stale_completions_of_an_earlier_longer_run_are_removed(tmp_path):
     assert sorted(f.name for f in comp.iterdir())[-1] == "completions_00005.parquet"
     assert clear_stale_completions(comp, 0) == 5 and not list(comp.iterdir())  # fresh run: nothing kept
     assert clear_stale_completions(tmp_path / "missing", 0) == 0
+
+
+def test_sft_whose_every_example_is_cut_off_fails_naming_max_length(lab, micro, tmp_path):
+    from pipeline.train.sft import run_sft
+
+    info = RunInfo("ko/seed0/sft", "sft", "ko", 0, {}, parent_run_id="ko/seed0/base")
+    with pytest.raises(ValueError, match="were dropped by the trainer.*max_length 4"):
+        run_sft(str(lab / "base" / "model"), lab / "ko_train.jsonl", tmp_path / "sft", info,
+                {**micro.sft(), "max_length": 4}, PROMPT)
