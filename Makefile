@@ -34,7 +34,7 @@ prior-sweep: $(VENV)/.installed
 test: $(VENV)/.installed
 	PATH="$(abspath $(VENV))/bin:$$PATH" pytest $(PYTEST_ARGS)
 
-# ruff over all Python (package, tests, benchmarks, Snakemake glue scripts) and Snakemake's own linter
+# ruff over all Python (package, tests, benchmarks, Snakemake glue scripts, tools) and Snakemake's own linter
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check src tests benchmarks workflow/scripts
+	$(VENV)/bin/ruff check src tests benchmarks workflow/scripts tools
 	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --lint
