@@ -39,7 +39,7 @@ rule findings:
         md=report(P(L.FINDINGS_MD), caption="../report/findings.rst", category="Findings"),
     params:
         db=lambda wc: at(wc).store,
-        split=lambda wc: at(wc).figure_split,
+        opts=lambda wc: at(wc).figure_options(),
     threads: S.resource("findings", "threads", 1)
     resources:
         **S.resources("findings", mem_mb=2000, runtime=10),

@@ -1,8 +1,8 @@
 """Paper figures drawn only from the results store's views (matplotlib Agg, PNG + PDF).
 
     python -m pipeline.analysis.figures drift DB PNG PDF [--smoothing 5] [--band std|minmax] [--data drift.csv]
-    python -m pipeline.analysis.figures irreversibility DB PNG PDF [--split test] [--decoding greedy]
-    python -m pipeline.analysis.figures tradeoff DB PNG PDF [--split test] [--decoding greedy]
+    python -m pipeline.analysis.figures irreversibility DB PNG PDF [--split test] [--decoding sampled] [--temperature 1]
+    python -m pipeline.analysis.figures tradeoff DB PNG PDF [--split test] [--decoding sampled] [--temperature 1]
     python -m pipeline.analysis.figures all DB OUTDIR           # OUTDIR/{drift,irreversibility,tradeoff}.{png,pdf}
 
 Every ``plot_*`` function returns the exact data it plotted (a tidy DataFrame) so tests check the
@@ -21,7 +21,15 @@ import matplotlib
 import pandas as pd
 
 from pipeline import layout
-from pipeline.analysis.plotting import STYLE, arm_styles, figure_legend, lang_title, new_figure, save_figure
+from pipeline.analysis.plotting import (
+    STYLE,
+    arm_styles,
+    eval_title,
+    figure_legend,
+    lang_title,
+    new_figure,
+    save_figure,
+)
 from pipeline.store import StoreMissingError, StoreVersionError, connect_readonly
 
 METRIC_LABELS = {"accuracy": "Accuracy", "target_wr": "Target WR", "en_wr": "EN WR"}
@@ -38,12 +46,15 @@ class FigureOptionError(ValueError):
     """An option that does not fit the data in the store (unknown language, arm, split or decoding)."""
 
 
+# The one eval split and decoding that the eval figures and the findings (pipeline.analysis.findings) show: these
+# options of the ``figures:`` config, resolved by select_eval (the decoding rule is _select_decoding's).
+EVAL_SELECTION = ("split", "decoding", "temperature")
 # Options each figure takes. A plot_* function also accepts (and ignores) the other figures' options, so
 # one ``figures:`` config mapping can be passed to every figure; an unknown key is an error.
 FIGURE_OPTIONS: dict[str, tuple[str, ...]] = {
     "drift": ("smoothing", "band", "langs", "arms"),
-    "irreversibility": ("split", "decoding", "temperature", "langs", "arms"),
-    "tradeoff": ("split", "decoding", "temperature", "langs", "arms"),
+    "irreversibility": (*EVAL_SELECTION, "langs", "arms"),
+    "tradeoff": (*EVAL_SELECTION, "langs", "arms"),
 }
 
 
@@ -54,6 +65,13 @@ def options_for(figure: str, opts: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise FigureOptionError(f"unknown figure option(s) {unknown}; known options: {known}")
     return {k: v for k, v in opts.items() if k in FIGURE_OPTIONS[figure]}
+
+
+def eval_selection(opts: dict[str, Any]) -> dict[str, Any]:
+    """``split``, ``decoding`` and ``temperature`` of a ``figures:`` options mapping (None when unset), as the
+    findings take them; unknown option names raise :class:`FigureOptionError`."""
+    options_for("irreversibility", opts)
+    return {name: opts.get(name) for name in EVAL_SELECTION}
 
 
 # -- data -------------------------------------------------------------------------------------------
@@ -94,24 +112,33 @@ def _select_split(df: pd.DataFrame, view: str, split: str | None) -> tuple[pd.Da
 def _select_decoding(
     df: pd.DataFrame, view: str, decoding: str | None, temperature: float | None
 ) -> tuple[pd.DataFrame, str, float | None]:
-    """Rows of one (decoding, temperature): ``greedy`` by default when evaluated, else the
-    alphabetically first decoding; several temperatures for the chosen decoding need ``temperature``."""
+    """Rows of one (decoding, temperature). ``decoding`` None: ``greedy`` when evaluated, else ``sampled``; a
+    ``temperature`` alone means sampled. ``temperature`` None: the only one evaluated for that decoding, or the
+    highest when several were sampled (1.0, the GRPO rollouts' temperature, in every shipped config)."""
     temps = df["temperature"].astype(object).where(df["temperature"].notna(), None)
     options = sorted(
         set(zip(df["decoding"], temps, strict=True)), key=lambda p: (p[0], -1.0 if p[1] is None else p[1])
     )
     if decoding is None:
-        decoding = "greedy" if any(d == "greedy" for d, _ in options) else options[0][0]
+        decoding = "greedy" if temperature is None and any(d == "greedy" for d, _ in options) else "sampled"
     chosen = [p for p in options if p[0] == decoding and (temperature is None or p[1] == temperature)]
-    if len(chosen) != 1:
-        problem = "no" if not chosen else "more than one"
+    if not chosen:
         raise FigureOptionError(
-            f"{problem} evaluation in {view} matches decoding={decoding!r} temperature={temperature!r}; "
+            f"no evaluation in {view} matches decoding={decoding!r} temperature={temperature!r}; "
             f"available (decoding, temperature): {options}"
         )
-    decoding, temperature = chosen[0]
+    decoding, temperature = chosen[-1]
     mask = (df["decoding"] == decoding) & (temps.isna() if temperature is None else temps == temperature)
     return df[mask], decoding, temperature
+
+
+def select_eval(df: pd.DataFrame, view: str, split: str | None = None, decoding: str | None = None,
+                temperature: float | None = None) -> tuple[pd.DataFrame, str, str, float | None]:
+    """Rows of one eval split (:func:`_select_split`) and one decoding (:func:`_select_decoding`), with the
+    split, decoding and temperature chosen: the one definition the eval figures and the findings share."""
+    df, split = _select_split(df, view, split)
+    df, decoding, temperature = _select_decoding(df, view, decoding, temperature)
+    return df, split, decoding, temperature
 
 
 def drift_data(
@@ -160,11 +187,10 @@ def drift_data(
 def _eval_view(db_path: Path, view: str, columns: str, hint: str, *, split: str | None = None,
                decoding: str | None = None, temperature: float | None = None, langs: Sequence[str] | None = None,
                arms: Sequence[str] | None = None) -> tuple[pd.DataFrame, str, str, float | None]:
-    """Rows of an eval view for one split and one decoding (:func:`_select_split`, :func:`_select_decoding`),
-    filtered to ``langs`` and ``arms``; with the split, decoding and temperature chosen."""
+    """Rows of an eval view for one split and one decoding (:func:`select_eval`), filtered to ``langs`` and
+    ``arms``; with the split, decoding and temperature chosen."""
     df = _query(db_path, view, f"SELECT {columns} FROM {view}", hint=hint)
-    df, split = _select_split(df, view, split)
-    df, decoding, temperature = _select_decoding(df, view, decoding, temperature)
+    df, split, decoding, temperature = select_eval(df, view, split, decoding, temperature)
     df = _filter(_filter(df, "lang", langs, view), "arm", arms, view)
     return df, split, decoding, temperature
 
@@ -277,20 +303,12 @@ def plot_irreversibility(db_path: Path, out_png: Path, out_pdf: Path, **opts: An
                     if cur.empty:
                         continue
                     offset = (i - (len(styles) - 1) / 2) * 0.06  # keep overlapping error bars apart
-                    ax.errorbar(
-                        cur["stage_order"] + offset,
-                        cur["mean"],
-                        yerr=cur["std"],
-                        color=color,
-                        marker=marker,
-                        linestyle=linestyle,
-                        capsize=2,
-                        label=arm,
-                    )
+                    ax.errorbar(cur["stage_order"] + offset, cur["mean"], yerr=cur["std"], color=color,
+                                marker=marker, linestyle=linestyle, capsize=2, label=arm)
                 ax.set_xticks(list(STAGE_LABELS), list(STAGE_LABELS.values()))
                 ax.set_ylim(-0.03, 1.03)
                 if row == 0:
-                    ax.set_title(lang_title(lang, data["split"].iloc[0]))
+                    ax.set_title(eval_title(lang, data.iloc[0]))
                 if col == 0:
                     ax.set_ylabel(METRIC_LABELS[metric])
         figure_legend(fig, [ax for row_axes in axes for ax in row_axes])
@@ -310,34 +328,17 @@ def plot_tradeoff(db_path: Path, out_png: Path, out_pdf: Path, **opts: Any) -> p
         for ax, lang in zip(axes, langs, strict=True):
             cur = data[data["lang"] == lang]
             front = cur[cur["pareto"]].sort_values("target_wr")
-            ax.plot(
-                front["target_wr"],
-                front["accuracy"],
-                color="0.5",
-                linestyle="--",
-                linewidth=1,
-                label="Pareto frontier",
-                zorder=1,
-            )
+            ax.plot(front["target_wr"], front["accuracy"], color="0.5", linestyle="--", linewidth=1,
+                    label="Pareto frontier", zorder=1)
             for row in cur.itertuples(index=False):
                 color, marker, _linestyle = styles[row.arm]
-                ax.errorbar(
-                    row.target_wr,
-                    row.accuracy,
-                    xerr=row.target_wr_std,
-                    yerr=row.accuracy_std,
-                    color=color,
-                    marker=marker,
-                    markersize=6,
-                    capsize=2,
-                    label=row.arm,
-                    zorder=2,
-                )
+                ax.errorbar(row.target_wr, row.accuracy, xerr=row.target_wr_std, yerr=row.accuracy_std, color=color,
+                            marker=marker, markersize=6, capsize=2, label=row.arm, zorder=2)
             ax.set_xlim(-0.03, 1.03)
             ax.set_ylim(-0.03, 1.03)
             ax.set_xlabel("Target WR")
             ax.set_ylabel("Accuracy")
-            ax.set_title(lang_title(lang, data["split"].iloc[0]))
+            ax.set_title(eval_title(lang, data.iloc[0]))
         figure_legend(fig, list(axes))
         save_figure(fig, out_png, out_pdf)
     return data
@@ -356,8 +357,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoothing", type=int, default=1, help="drift: rolling-mean window in logged steps")
     parser.add_argument("--band", choices=["std", "minmax"], default="std", help="drift: seed band")
     parser.add_argument("--split", help="irreversibility/tradeoff: eval split (needed when several were ingested)")
-    parser.add_argument("--decoding", help="irreversibility/tradeoff: greedy (default if present) or sampled")
-    parser.add_argument("--temperature", type=float, help="pick one temperature when several were evaluated")
+    parser.add_argument("--decoding", choices=["greedy", "sampled"],
+                        help="irreversibility/tradeoff: default greedy when evaluated, else sampled")
+    parser.add_argument("--temperature", type=float, help="sampled at this temperature (default: the highest)")
     parser.add_argument("--langs", nargs="+")
     parser.add_argument("--arms", nargs="+")
     parser.add_argument("--data", type=Path, help="also write the plotted data as CSV (single figure only)")

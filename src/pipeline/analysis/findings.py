@@ -1,15 +1,19 @@
 """The paper's three findings, read from the DuckDB store, one row per (lang, seed) plus a mean/spread summary.
 
-* (i) drift: under the accuracy-only arm the target-language word share falls by >= ``drop`` from its
-  post-SFT value while accuracy rises (eval of the GRPO checkpoint vs the SFT checkpoint; the same on the
-  training rollouts, first vs last ``window`` steps);
+* (i) drift: under the accuracy-only arm the target-language word share falls by >= ``drop`` from its value at
+  the GRPO start checkpoint while accuracy rises (eval of the GRPO checkpoint vs the checkpoint GRPO started from:
+  the SFT warm-start, or the base model with ``sft.enabled: false``; the same on the training rollouts, first vs
+  last ``window`` steps);
 * (ii) trade-off: the consistency arm keeps the target share >= ``keep`` and ends below the accuracy-only
   arm in accuracy;
 * (iii) irreversibility: recovery fine-tuning of the collapsed model wins back less than half of the lost
   target share, or its accuracy falls below the collapsed model's.
 
-The accuracy-only arm is the GRPO arm with ``lc_weight == 0`` and the consistency arm the one with the
-largest ``lc_weight`` (names are free in the config). ``python -m pipeline.analysis.findings results/collapse.duckdb``.
+The evaluation numbers are those of the eval figures: one split and one decoding chosen by
+:func:`pipeline.analysis.figures.select_eval` from the ``figures:`` options ``split``, ``decoding`` and
+``temperature`` (:func:`pipeline.analysis.figures.eval_selection`); the Markdown names them. The accuracy-only arm
+is the GRPO arm with ``lc_weight == 0`` and the consistency arm the one with the largest ``lc_weight`` (names are
+free in the config). ``python -m pipeline.analysis.findings results/collapse.duckdb [--decoding sampled]``.
 """
 
 from __future__ import annotations
@@ -17,27 +21,29 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from pipeline.analysis.figures import PHASE_LABELS, FigureOptionError, select_eval
+from pipeline.analysis.plotting import decoding_label
 from pipeline.store import connect_readonly
 
 THRESHOLDS = {"drop": 0.30, "keep": 0.80, "window": 10}
 
 
-def _eval_points(con: Any, split: str, decoding: str, temperature: float) -> pd.DataFrame:
-    """Eval points of one split and decoding (sampled: at ``temperature``)."""
+def _eval_points(con: Any) -> pd.DataFrame:
+    """Every eval point of the store (all splits and decodings; :func:`select_eval` picks one)."""
     return con.execute(
-        "SELECT lang, seed, phase, arm, accuracy, target_wr, en_wr, n, checkpoint_run_id FROM v_eval_points "
-        "WHERE split = ? AND decoding = ? AND (decoding = 'greedy' OR temperature = ?)",
-        [split, decoding, temperature]).df()
+        "SELECT lang, seed, split, phase, checkpoint, arm, decoding, temperature, accuracy, target_wr, en_wr, n, "
+        "checkpoint_run_id FROM v_eval_points").df()
 
 
 def _arms(con: Any) -> pd.DataFrame:
-    return con.execute(
-        "SELECT lang, seed, arm, lc_weight, run_id FROM runs WHERE stage = 'grpo' AND arm IS NOT NULL").df()
+    return con.execute("SELECT lang, seed, arm, lc_weight, run_id, parent_run_id FROM runs "
+                       "WHERE stage = 'grpo' AND arm IS NOT NULL").df()
 
 
 def _rollout_shares(con: Any, window: int) -> pd.DataFrame:
@@ -64,33 +70,49 @@ def _point(points: pd.DataFrame, lang: str, seed: int, phase: str, arm: str | No
     return None if sel.empty else sel.iloc[0]
 
 
-def findings_table(db_path: str | Path, split: str = "test", decoding: str = "sampled",
-                   thresholds: dict[str, float] | None = None, temperature: float = 1.0) -> pd.DataFrame:
-    """One row per (lang, seed): the numbers behind each finding and whether it holds (NaN: not measured)."""
+def _start_point(points: pd.DataFrame, lang: str, seed: int, parent: str | None) -> tuple[str, pd.Series | None]:
+    """Name and eval point of the checkpoint GRPO started from: the GRPO run's parent (``sft``, or ``base`` when
+    SFT is off); without a recorded parent the SFT checkpoint when evaluated, else base."""
+    if parent:  # run ids are {lang}/seed{seed}/{checkpoint}: the eval points' checkpoint_run_id
+        sel = points[(points.lang == lang) & (points.seed == seed) & (points.checkpoint_run_id == parent)]
+        return parent.rsplit("/", 1)[-1], None if sel.empty else sel.iloc[0]
+    sft = _point(points, lang, seed, "sft")
+    return ("sft", sft) if sft is not None else ("base", _point(points, lang, seed, "base"))
+
+
+def findings_table(db_path: str | Path, split: str | None = "test", decoding: str | None = None,
+                   thresholds: dict[str, float] | None = None, temperature: float | None = None) -> pd.DataFrame:
+    """One row per (lang, seed): the numbers behind each finding and whether it holds (NaN: not measured), on the
+    split and decoding :func:`select_eval` picks (``decoding`` None: greedy when evaluated, else sampled at the
+    highest temperature); every row names the split, decoding and temperature chosen and the ``start``."""
     th = {**THRESHOLDS, **(thresholds or {})}
     con = connect_readonly(Path(db_path))
     try:
-        points = _eval_points(con, split, decoding, temperature)
+        points = _eval_points(con)
         arms, rollouts = _arms(con), _rollout_shares(con, int(th["window"]))
     finally:
         con.close()
     if points.empty:
-        raise ValueError(f"{db_path}: no evaluation of split {split!r} with decoding {decoding!r} "
-                         f"(sampled at temperature {temperature}); "
-                         "run the pipeline (and ingest) first, or pick another --split/--decoding")
+        raise ValueError(f"{db_path}: no evaluation in the store; run the pipeline (and ingest) first")
+    try:
+        points, split, decoding, temperature = select_eval(points, "v_eval_points", split, decoding, temperature)
+    except FigureOptionError as err:
+        raise FigureOptionError(f"{db_path}: {err}; pick another --split/--decoding/--temperature") from err
     rows = []
     for (lang, seed), group in arms.groupby(["lang", "seed"]):
         acc_arms = group[group.lc_weight.fillna(0) == 0].arm.tolist()
         lc_arms = group[group.lc_weight.fillna(0) > 0].sort_values("lc_weight").arm.tolist()
         acc_arm, lc_arm = (acc_arms or [None])[0], (lc_arms or [None])[-1]
+        start_name, start = _start_point(points, lang, seed, next(iter(group.parent_run_id.dropna()), None))
         sft = _point(points, lang, seed, "sft")
         grpo = _point(points, lang, seed, "grpo", acc_arm) if acc_arm else None
         lc = _point(points, lang, seed, "grpo", lc_arm) if lc_arm else None
         rec = _point(points, lang, seed, "recovery", acc_arm) if acc_arm else None
         roll = rollouts[(rollouts.lang == lang) & (rollouts.seed == seed) & (rollouts.arm == acc_arm)]
         row: dict[str, Any] = {"lang": lang, "seed": int(seed), "acc_arm": acc_arm, "lc_arm": lc_arm,
-                               "split": split, "decoding": decoding}
-        for name, p in (("sft", sft), ("grpo", grpo), ("lc", lc), ("recovery", rec)):
+                               "split": split, "decoding": decoding, "temperature": temperature, "start": start_name}
+        # sft_*: the SFT checkpoint (NaN without SFT), kept for pipeline.analysis.prior_sweep; drift is start_*
+        for name, p in (("start", start), ("sft", sft), ("grpo", grpo), ("lc", lc), ("recovery", rec)):
             row[f"{name}_accuracy"] = float(p.accuracy) if p is not None else math.nan
             row[f"{name}_target_wr"] = float(p.target_wr) if p is not None else math.nan
             row[f"{name}_en_wr"] = float(p.en_wr) if p is not None else math.nan
@@ -98,9 +120,9 @@ def findings_table(db_path: str | Path, split: str = "test", decoding: str = "sa
         row["rollout_last_target"] = float(roll.last_target.iloc[0]) if len(roll) else math.nan
         row["rollout_first_accuracy"] = float(roll.first_acc.iloc[0]) if len(roll) else math.nan
         row["rollout_last_accuracy"] = float(roll.last_acc.iloc[0]) if len(roll) else math.nan
-        lost = row["sft_target_wr"] - row["grpo_target_wr"]
+        lost = row["start_target_wr"] - row["grpo_target_wr"]
         row["target_drop"] = lost
-        row["accuracy_gain"] = row["grpo_accuracy"] - row["sft_accuracy"]
+        row["accuracy_gain"] = row["grpo_accuracy"] - row["start_accuracy"]
         row["rollout_target_drop"] = row["rollout_first_target"] - row["rollout_last_target"]
         row["recovered_target"] = row["recovery_target_wr"] - row["grpo_target_wr"]
         row["i_drift"] = _holds(lost >= th["drop"] and row["accuracy_gain"] > 0, lost, row["accuracy_gain"])
@@ -123,7 +145,7 @@ def _holds(condition: bool, *inputs: float) -> float:
 
 
 CHECKS = ("i_drift", "i_drift_rollouts", "ii_tradeoff", "iii_irreversible")
-SUMMARY_COLUMNS = ("sft_accuracy", "sft_target_wr", "grpo_accuracy", "grpo_target_wr", "grpo_en_wr",
+SUMMARY_COLUMNS = ("start_accuracy", "start_target_wr", "grpo_accuracy", "grpo_target_wr", "grpo_en_wr",
                    "lc_accuracy", "lc_target_wr", "recovery_accuracy", "recovery_target_wr", "target_drop",
                    "accuracy_gain", "rollout_first_target", "rollout_last_target")
 
@@ -142,14 +164,28 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _start_label(table: pd.DataFrame) -> str:
+    """How the table names the GRPO start checkpoint: ``SFT``, ``base`` (``GRPO start`` when they differ)."""
+    starts = sorted(set(table.start.dropna()))
+    return PHASE_LABELS.get(starts[0], starts[0]) if len(starts) == 1 else "GRPO start"
+
+
+def caption(table: pd.DataFrame) -> str:
+    """The line above the Markdown table: which split and decoding the numbers are, and the start checkpoint."""
+    sel = table.iloc[0]
+    return (f"Evaluation on split `{sel.split}`, {decoding_label(sel.decoding, sel.temperature)} decoding; "
+            f"drift is measured from the checkpoint GRPO started from ({_start_label(table)}).")
+
+
 def to_markdown(table: pd.DataFrame) -> str:
-    """A per-seed table and a mean (std) line per language, for READMEs and issue notes."""
-    lines = ["| lang | seed | SFT acc / target | GRPO acc-only acc / target | + LC acc / target "
+    """A caption (split, decoding, start checkpoint), a per-seed table and a mean (std) line per language."""
+    lines = [caption(table), "",
+             f"| lang | seed | {_start_label(table)} acc / target | GRPO acc-only acc / target | + LC acc / target "
              "| recovery acc / target | (i) | (ii) | (iii) |", "|---|---|---|---|---|---|---|---|---|"]
     mark = {1.0: "yes", 0.0: "no"}
     for r in table.itertuples():
         lines.append(
-            f"| {r.lang} | {r.seed} | {r.sft_accuracy:.3f} / {r.sft_target_wr:.2f} | {r.grpo_accuracy:.3f} / "
+            f"| {r.lang} | {r.seed} | {r.start_accuracy:.3f} / {r.start_target_wr:.2f} | {r.grpo_accuracy:.3f} / "
             f"{r.grpo_target_wr:.2f} | {r.lc_accuracy:.3f} / {r.lc_target_wr:.2f} | {r.recovery_accuracy:.3f} / "
             f"{r.recovery_target_wr:.2f} | {mark.get(r.i_drift, '-')} | {mark.get(r.ii_tradeoff, '-')} | "
             f"{mark.get(r.iii_irreversible, '-')} |")
@@ -158,18 +194,23 @@ def to_markdown(table: pd.DataFrame) -> str:
             mean, std = getattr(s, f"{col}_mean"), getattr(s, f"{col}_std")
             return f"{mean:.{digits}f}" + ("" if pd.isna(std) else f" ({std:.{digits}f})")
         lines.append(
-            f"| {s.lang} | mean (std), {s.n_seeds} seeds | {ms('sft_accuracy')} / {ms('sft_target_wr', 2)} | "
+            f"| {s.lang} | mean (std), {s.n_seeds} seeds | {ms('start_accuracy')} / {ms('start_target_wr', 2)} | "
             f"{ms('grpo_accuracy')} / {ms('grpo_target_wr', 2)} | {ms('lc_accuracy')} / {ms('lc_target_wr', 2)} | "
             f"{ms('recovery_accuracy')} / {ms('recovery_target_wr', 2)} | {s.i_drift_holds} | {s.ii_tradeoff_holds} | "
             f"{s.iii_irreversible_holds} |")
     return "\n".join(lines) + "\n"
 
 
-def write_findings(db_path: str | Path, out_json: str | Path, out_md: str | Path, split: str = "test",
-                   decoding: str = "sampled") -> pd.DataFrame:
-    """Write the per-seed findings (JSON records + summary) and the Markdown table; return the table."""
-    table = findings_table(db_path, split, decoding)
-    payload = {"db": str(db_path), "split": split, "decoding": decoding, "thresholds": THRESHOLDS,
+def write_findings(db_path: str | Path, out_json: str | Path, out_md: str | Path, split: str | None = "test",
+                   decoding: str | None = None, temperature: float | None = None) -> pd.DataFrame:
+    """Write the per-seed findings (JSON records + summary) and the Markdown table; return the table.
+    ``split``, ``decoding``, ``temperature``: the ``figures:`` options
+    (:func:`pipeline.analysis.figures.eval_selection`)."""
+    table = findings_table(db_path, split, decoding, temperature=temperature)
+    sel = table.iloc[0]
+    payload = {"db": str(db_path), "split": sel.split, "decoding": sel.decoding,
+               "temperature": None if pd.isna(sel.temperature) else float(sel.temperature),
+               "start": sorted(set(table.start.dropna())), "caption": caption(table), "thresholds": THRESHOLDS,
                "per_seed": json.loads(table.to_json(orient="records")),
                "summary": json.loads(summarise(table).to_json(orient="records"))}
     Path(out_json).parent.mkdir(parents=True, exist_ok=True)
@@ -183,9 +224,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("db", type=Path)
     ap.add_argument("--split", default="test")
-    ap.add_argument("--decoding", default="sampled", choices=["greedy", "sampled"])
+    ap.add_argument("--decoding", choices=["greedy", "sampled"], help="default: greedy when evaluated, else sampled")
+    ap.add_argument("--temperature", type=float, help="sampled at this temperature (default: the highest)")
     args = ap.parse_args(argv)
-    print(to_markdown(findings_table(args.db, args.split, args.decoding)), end="")
+    try:
+        print(to_markdown(findings_table(args.db, args.split, args.decoding, temperature=args.temperature)), end="")
+    except ValueError as err:  # no such split / decoding (FigureOptionError), an empty store
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     return 0
 
 

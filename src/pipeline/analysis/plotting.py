@@ -1,4 +1,5 @@
-"""Plotting helpers every figure shares: style, colour-blind-safe palette, per-arm styles, figure, legend, save.
+"""Plotting helpers every figure shares: style, colour-blind-safe palette, per-arm styles, titles (with the
+decoding an eval figure shows), figure, legend, save.
 
 matplotlib's object API on the Agg canvas (no pyplot state), PNG at 200 dpi and an editable PDF.
 """
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -51,6 +53,18 @@ def lang_title(lang: str, split: str | None = None) -> str:
     language = LANGUAGES.get(lang)
     title = f"{language.name} ({lang})" if language else lang
     return f"{title}, {split}" if split else title
+
+
+def decoding_label(decoding: str, temperature: float | None) -> str:
+    """How the eval figures and the findings name a decoding: ``greedy``, ``sampled T=1.0``."""
+    return decoding if temperature is None or pd.isna(temperature) else f"{decoding} T={float(temperature)}"
+
+
+def eval_title(lang: str, selection: Any) -> str:
+    """Panel title of an eval figure from a row with ``split``, ``decoding``, ``temperature``:
+    ``Korean (ko), test, sampled T=1.0``."""
+    label = decoding_label(selection["decoding"], selection["temperature"])
+    return lang_title(lang, f"{selection['split']}, {label}")
 
 
 def new_figure(nrows: int, ncols: int, width: float = 2.6, height: float = 2.0) -> Figure:

@@ -17,6 +17,7 @@ from pipeline.analysis.figures import (
     plot_irreversibility,
     plot_tradeoff,
 )
+from pipeline.analysis.plotting import eval_title
 from pipeline.store import StoreMissingError, ingest
 from store_fixtures import build_results_tree, drift_target, eval_accuracy, eval_target_wr, write_translation
 
@@ -117,6 +118,24 @@ def test_irreversibility_sampled_and_unknown_decoding(db: Path, tmp_path: Path) 
     assert set(data["decoding"]) == {"sampled"} and set(data["temperature"]) == {1.0}
     with pytest.raises(FigureOptionError, match=r"decoding='beam'.*available.*'greedy'"):
         plot_irreversibility(db, tmp_path / "i.png", tmp_path / "i.pdf", decoding="beam")
+
+
+def test_one_decoding_rule_and_its_label(db: Path) -> None:
+    """decoding None = greedy when evaluated; a temperature alone = sampled; panel titles name the choice."""
+    opts = {"split": "test", "smoothing": 5}  # a figures: section without decoding
+    assert figures.eval_selection(opts) == {"split": "test", "decoding": None, "temperature": None}
+    with pytest.raises(FigureOptionError, match=r"unknown figure option\(s\) \['temp'\]"):
+        figures.eval_selection({"temp": 1.0})
+    greedy = figures.irreversibility_data(db, **figures.eval_selection(opts))
+    sampled = figures.tradeoff_data(db, temperature=1.0)
+    assert set(greedy["decoding"]) == {"greedy"} and greedy["temperature"].isna().all()
+    assert set(sampled["decoding"]) == {"sampled"} and set(sampled["temperature"]) == {1.0}
+    assert eval_title("ko", greedy.iloc[0]) == "Korean (ko), test, greedy"
+    assert eval_title("zh", sampled.iloc[0]) == "Chinese (zh), test, sampled T=1.0"
+    with pytest.raises(FigureOptionError, match=r"decoding='greedy' temperature=1.0; available .*\('sampled', 1.0\)"):
+        figures.tradeoff_data(db, decoding="greedy", temperature=1.0)
+    with pytest.raises(FigureOptionError, match=r"decoding='sampled' temperature=0.7"):
+        figures.tradeoff_data(db, temperature=0.7)
 
 
 def test_tradeoff_points_error_bars_and_pareto(db: Path, tmp_path: Path) -> None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from pipeline.analysis import findings
+from pipeline.analysis import figures, findings
+from pipeline.settings import Settings, load_config
 from pipeline.store import ingest
 from store_fixtures import build_results_tree, eval_accuracy, eval_target_wr
 
@@ -64,5 +68,108 @@ def test_missing_measurements_are_nan_not_pass(tmp_path):
     row = findings.findings_table(tmp_path / "c.duckdb").iloc[0]
     assert math.isnan(row.recovery_accuracy) and math.isnan(row.iii_irreversible)
     assert row.i_drift == 1.0
-    with pytest.raises(ValueError, match="no evaluation of split 'validation'"):
+    with pytest.raises(ValueError, match=r"split 'validation' not in v_eval_points; available: \['test'\]"):
         findings.findings_table(tmp_path / "c.duckdb", split="validation")
+    with pytest.raises(ValueError, match=r"no evaluation .* matches decoding='sampled' temperature=0.7"):
+        findings.findings_table(tmp_path / "c.duckdb", temperature=0.7)
+
+
+# -- the decoding the eval figures show; the GRPO start checkpoint -----------------------------------------------
+def resample(results: Path, temperatures: tuple[float, ...]) -> None:
+    """Every eval summary as eval.greedy: true with ``temperatures``: greedy keeps the fixture's numbers, sampled at
+    T has accuracy and Target WR lower by T / 10, so each decoding has numbers of its own."""
+    for path in results.glob("*/seed*/eval/*/*.json"):
+        meta = json.loads(path.read_text())
+        greedy = next(e for e in meta["summary"] if e["decoding"] == "greedy")
+        meta["summary"] = [greedy] + [
+            {**greedy, "decoding": "sampled", "temperature": t, "accuracy": greedy["accuracy"] - t / 10,
+             "target_wr": greedy["target_wr"] - t / 10} for t in temperatures]
+        path.write_text(json.dumps(meta))
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory) -> dict[tuple[float, ...], Path]:
+    """Stores evaluated like config/config.yaml and the micro config (greedy, T 1.0) and like
+    config/paper_gsm8k.yaml (greedy, T 0.7 and 1.0), keyed by eval.temperatures."""
+    out = {}
+    for temps in ((1.0,), (0.7, 1.0)):
+        root = tmp_path_factory.mktemp("decodings")
+        resample(build_results_tree(root / "results"), temps)
+        ingest(root / "results", root / "collapse.duckdb")
+        out[temps] = root / "collapse.duckdb"
+    return out
+
+
+def _shown(data) -> set[tuple[str, float | None]]:
+    return {(d, None if pd.isna(t) else float(t)) for d, t in zip(data["decoding"], data["temperature"], strict=True)}
+
+
+def _check_same_decoding(db: Path, tmp_path: Path, opts: dict, expected: tuple[str, float | None]) -> None:
+    """Figures drawn with ``opts`` (a figures: section) and findings written with them show ``expected``."""
+    irr = figures.plot_irreversibility(db, tmp_path / "i.png", tmp_path / "i.pdf", **opts)
+    trade = figures.plot_tradeoff(db, tmp_path / "t.png", tmp_path / "t.pdf", **opts)
+    table = findings.write_findings(db, tmp_path / "f.json", tmp_path / "f.md", **figures.eval_selection(opts))
+    assert _shown(irr) == _shown(trade) == _shown(table) == {expected}
+    shift = (expected[1] or 0.0) / 10
+    assert table.grpo_accuracy.tolist() == pytest.approx([eval_accuracy("grpo_acc", s) - shift for s in (0, 1, 2)])
+    irr_mean = irr.set_index(["arm", "stage", "metric"])["mean"]
+    assert irr_mean["acc", "grpo", "accuracy"] == pytest.approx(table.grpo_accuracy.mean())
+    assert trade.set_index("arm").loc["acc", "accuracy"] == pytest.approx(table.grpo_accuracy.mean())
+    assert irr_mean["acc", "sft", "target_wr"] == pytest.approx(table.start_target_wr.mean())
+    label = "greedy" if expected[1] is None else f"sampled T={expected[1]}"
+    assert f"split `test`, {label} decoding" in (tmp_path / "f.md").read_text()
+    payload = json.loads((tmp_path / "f.json").read_text())
+    assert (payload["split"], payload["decoding"], payload["temperature"]) == ("test", *expected)
+
+
+@pytest.mark.parametrize(("config", "temps", "expected"), [
+    ("config/config.yaml", (1.0,), ("sampled", 1.0)),  # figures.decoding: sampled, as before
+    (".test/config_micro/config.yaml", (1.0,), ("greedy", None)),
+    ("config/paper_gsm8k.yaml", (0.7, 1.0), ("greedy", None)),
+], ids=["default", "micro", "paper"])
+def test_findings_show_the_decoding_of_the_configs_eval_figures(stores, tmp_path, config, temps, expected):
+    _check_same_decoding(stores[temps], tmp_path, Settings(load_config(config)).figure_options(), expected)
+
+
+@pytest.mark.parametrize(("opts", "expected"), [
+    ({"decoding": "sampled"}, ("sampled", 1.0)),  # several temperatures: the highest
+    ({"decoding": "sampled", "temperature": 0.7}, ("sampled", 0.7)),
+    ({"temperature": 0.7, "smoothing": 5}, ("sampled", 0.7)),  # a temperature alone means sampled
+    ({"decoding": "greedy"}, ("greedy", None)),
+])
+def test_paper_shaped_figures_and_findings_agree_on_any_choice(stores, tmp_path, opts, expected):
+    _check_same_decoding(stores[(0.7, 1.0)], tmp_path, {"split": "test", **opts}, expected)
+
+
+def test_without_sft_drift_is_judged_from_the_base_model(tmp_path):
+    """sft.enabled: false: checkpoints base, grpo_*, recovery_*; GRPO's parent run is base."""
+    results = build_results_tree(tmp_path / "results")
+    for seed in (0, 1, 2):
+        run_dir = results / "ko" / f"seed{seed}"
+        shutil.rmtree(run_dir / "sft")
+        for ext in ("json", "parquet"):
+            (run_dir / "eval" / "test" / f"sft.{ext}").unlink()
+        for arm in ("acc", "acc_lc"):
+            run_json = run_dir / f"grpo_{arm}" / "run.json"
+            meta = {**json.loads(run_json.read_text()), "parent_run_id": f"ko/seed{seed}/base"}
+            run_json.write_text(json.dumps(meta))
+    ingest(results, tmp_path / "c.duckdb")
+    table = findings.write_findings(tmp_path / "c.duckdb", tmp_path / "f.json", tmp_path / "f.md")
+    assert set(table.start) == {"base"} and table.sft_accuracy.isna().all()
+    for row in table.itertuples():
+        assert row.start_accuracy == pytest.approx(eval_accuracy("base", row.seed))
+        assert row.target_drop == pytest.approx(eval_target_wr("base", row.seed) - eval_target_wr("grpo_acc", row.seed))
+        assert row.accuracy_gain == pytest.approx(eval_accuracy("grpo_acc", row.seed) - eval_accuracy("base", row.seed))
+    assert list(table.i_drift) == [1.0, 1.0, 1.0] and list(table.iii_irreversible) == [1.0, 1.0, 1.0]
+    md = (tmp_path / "f.md").read_text()
+    assert "nan" not in md and "| - |" not in md and "| base acc / target |" in md
+    assert "| ko | 0 | 0.250 / 1.00 |" in md and "| 3/3 | 2/3 | 3/3 |" in md
+    assert json.loads((tmp_path / "f.json").read_text())["start"] == ["base"]
+
+
+def test_cli_names_the_decoding_and_rejects_one_not_evaluated(stores, capsys):
+    db = str(stores[(0.7, 1.0)])
+    assert findings.main([db]) == 0 and "split `test`, greedy decoding" in capsys.readouterr().out
+    assert findings.main([db, "--temperature", "0.7"]) == 0 and "sampled T=0.7 decoding" in capsys.readouterr().out
+    assert findings.main([db, "--decoding", "greedy", "--temperature", "0.7"]) == 1
+    assert "available (decoding, temperature): [('greedy', None), ('sampled', 0.7)" in capsys.readouterr().err
