@@ -19,7 +19,7 @@ import argparse
 import cProfile
 import inspect
 import io
-import json
+import itertools
 import os
 import pstats
 import tempfile
@@ -29,11 +29,12 @@ from pathlib import Path
 from typing import Any
 
 import torch
-import yaml
 
 from pipeline.devices import Placement, resolve
 from pipeline.evaluate.engines import Decoding, HFEngine, generation_config, prompt_ids
+from pipeline.jsonl import iter_jsonl
 from pipeline.requirements import importable
+from pipeline.settings import load_config
 from pipeline.train import tinylm
 from pipeline.train.models import load_tokenizer, save, set_threads
 
@@ -43,22 +44,10 @@ DEFAULT_DATA = REPO.parent / "shared" / "data" / "gsm8k" / "test.jsonl"
 GOAL = 0.7  # HF engine tokens/s >= GOAL x the bare loop's
 
 
-def load_config() -> dict[str, Any]:
-    """The default pipeline config (config/config.yaml)."""
-    return yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
-
-
 def load_questions(path: Path, n: int, cfg: dict[str, Any]) -> tuple[list[str], str]:
     """The first ``n`` questions of ``path`` (field ``question``), or synthetic world questions when it is missing."""
     if path.exists():
-        questions = []
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    questions.append(json.loads(line)["question"])
-                if len(questions) == n:
-                    break
-        return questions, str(path)
+        return [row["question"] for row in itertools.islice(iter_jsonl(path), n)], str(path)
     from pipeline.data.world import generate_items, render
 
     world = cfg["data"]["world"]
@@ -194,7 +183,7 @@ def run_vllm(model_path: str, tokenizer: Any, placement: Placement, prompts: lis
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the numbers."""
-    cfg = load_config()
+    cfg = load_config(CONFIG)
     ev = cfg["eval"]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="local path or hub id (default: the pipeline's tiny model, built here)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.requirements import MissingDependencyError, check, env_lists, needs
+from pipeline.requirements import MissingDependencyError, check, env_lists, importable, needs
 from pipeline.settings import Settings, load_config, merge
 from support import DEFAULT_CONFIG, ROOT, snakemake, write_config
 
@@ -47,6 +47,7 @@ def test_conda_mode_checks_the_rules_env_files(tmp_path):
     check([s], {**envs, "grpo": ENVS / "train.yaml"})
 
 
+@pytest.mark.skipif(importable("vllm"), reason="vLLM is installed here: nothing is missing")
 def test_dry_run_fails_before_any_job_when_vllm_is_missing(tmp_path):
     config = write_config(tmp_path, DEFAULT_CONFIG, eval__engine="vllm")
     res = snakemake(tmp_path, "-n", configs=(config,))

@@ -13,7 +13,7 @@ applied here, no special tokens added again).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from tqdm import tqdm
@@ -44,10 +44,6 @@ class Decoding:
     def sampling(self) -> bool:
         """True for sampled decodings."""
         return self.temperature is not None
-
-    def record(self) -> dict[str, Any]:
-        """The requested settings as a flat dict."""
-        return asdict(self)
 
 
 def decodings(cfg: dict[str, Any], seed: int) -> list[Decoding]:

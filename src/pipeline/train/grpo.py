@@ -20,7 +20,7 @@ from pipeline.measure.composition import COMPOSITION_FIELDS, cot_compositions
 from pipeline.measure.rewards import build_reward_funcs
 from pipeline.measure.text import as_text
 from pipeline.prompts import build_prompt
-from pipeline.requirements import MissingDependencyError, message
+from pipeline.requirements import MissingDependencyError, importable, message
 from pipeline.runinfo import RunInfo, track_run
 from pipeline.train.common import (
     common_args,
@@ -46,11 +46,9 @@ def resolve_extra_args(extra: dict[str, Any]) -> dict[str, Any]:
 
     ``use_vllm: true`` without vLLM is an error naming the fix; ``auto`` falls back to transformers generation.
     """
-    import importlib.util
-
     extra = dict(extra or {})
     want = extra.get("use_vllm", False)
-    have = importlib.util.find_spec("vllm") is not None
+    have = importable("vllm")
     if want == "auto":
         extra["use_vllm"] = have
         if not have:

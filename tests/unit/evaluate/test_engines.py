@@ -18,6 +18,7 @@ from transformers import (
 
 from doubles import vllm as vllm_double
 from pipeline.devices import Placement
+from pipeline.evaluate import engines
 from pipeline.evaluate.engines import Decoding, HFEngine, VLLMEngine, decodings, engine_name, make_engine
 from pipeline.evaluate.run import run_evaluation
 from pipeline.jsonl import write_jsonl
@@ -122,9 +123,10 @@ def test_hf_engine_puts_model_and_inputs_on_the_resolved_device(chat_model, monk
     assert devices and all(set(d.values()) == {"cpu"} for d in devices)
 
 
-def test_engine_resolution():
+def test_engine_resolution(monkeypatch):
+    monkeypatch.setattr(engines, "importable", lambda package: False)  # a node without vLLM
     assert engine_name("hf", Placement("cuda", "bfloat16", 1)) == "hf"
-    assert engine_name("auto", Placement("cuda", "bfloat16", 1)) == "hf"  # no vllm installed here
+    assert engine_name("auto", Placement("cuda", "bfloat16", 1)) == "hf"
     with pytest.raises(MissingDependencyError, match="eval.engine is vllm but vLLM is not installed"):
         engine_name("vllm", Placement("cuda", "bfloat16", 1))
     with pytest.raises(ValueError, match="engine must be one of"):
