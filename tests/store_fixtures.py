@@ -13,6 +13,9 @@ Numbers are chosen so the expected view values can be worked out by hand:
   ``pipeline.evaluate.summarise``. Eval run ids are ``{lang}/seed{seed}/{checkpoint}/eval/{split}``.
   On any split other than ``test`` both counts are one lower (floored at 0; :func:`eval_counts`), so a view
   that mixed two splits would give numbers that match neither.
+  Peer metrics: an item in the target language (``i < k_target``) is consistent under every peer metric
+  (``think_lc``, ``answer_lc``, ``polymath_lc``, ``trit_lc``; labels ``lang``, else ``en``), ``lc_acc`` = consistent
+  and correct: rates ``k_target / ITEMS`` (:func:`eval_lcr`) and :func:`eval_lc_acc`.
 """
 
 from __future__ import annotations
@@ -72,6 +75,17 @@ def eval_target_wr(checkpoint: str, seed: int, split: str = "test") -> float:
     """Expected target word ratio of a fixture checkpoint."""
     k_target = eval_counts(checkpoint, seed, split)[1]
     return (k_target + NON_TARGET_SHARE * (ITEMS - k_target)) / ITEMS
+
+
+def eval_lcr(checkpoint: str, seed: int, split: str = "test") -> float:
+    """Expected rate of every peer consistency metric (think/answer/PolyMath/TRIT) of a fixture checkpoint."""
+    return eval_counts(checkpoint, seed, split)[1] / ITEMS
+
+
+def eval_lc_acc(checkpoint: str, seed: int, split: str = "test") -> float:
+    """Expected LC&Acc: items both in the target language (the first k_target) and correct (the last k_correct)."""
+    k_correct, k_target = eval_counts(checkpoint, seed, split)
+    return sum(1 for i in range(ITEMS) if i < k_target and i >= ITEMS - k_correct) / ITEMS
 
 
 def drift_target(arm: str, seed: int, step: int) -> float:
@@ -216,6 +230,7 @@ def write_eval(root: Path, lang: str, seed: int, checkpoint: str, split: str = "
             for i in range(ITEMS + 1):  # item ITEMS: gold answer unparseable, left out of every aggregate
                 correct = ITEMS > i >= ITEMS - k_correct
                 share = 1.0 if i < k_target or i == ITEMS else NON_TARGET_SHARE
+                consistent = i < k_target or i == ITEMS
                 rows.append(
                     {
                         "run_id": meta["run_id"],
@@ -242,6 +257,14 @@ def write_eval(root: Path, lang: str, seed: int, checkpoint: str, split: str = "
                         "n_words": 10,
                         "first_switch_word": None if share == 1.0 else 0,
                         "first_switch_frac": None if share == 1.0 else 0.0,
+                        "think_lang": lang if consistent else "en",
+                        "answer_lang": lang if consistent else "en",
+                        "think_lc": consistent,
+                        "answer_lc": consistent,
+                        "polymath_lc": consistent,
+                        "repetitive": False,
+                        "trit_lc": consistent,
+                        "lc_acc": consistent and correct,
                     }
                 )
         summary.append(
@@ -253,6 +276,9 @@ def write_eval(root: Path, lang: str, seed: int, checkpoint: str, split: str = "
                 "target_wr": eval_target_wr(checkpoint, seed, split),
                 "en_wr": 1.0 - eval_target_wr(checkpoint, seed, split),
                 "other_wr": 0.0,
+                **{rate: eval_lcr(checkpoint, seed, split) for rate in ("think_lcr", "answer_lcr", "polymath_lcr",
+                                                                         "trit_lcr")},
+                "lc_acc": eval_lc_acc(checkpoint, seed, split),
                 "n_gold_skipped": n_samples,
                 "generation": {"engine": "vllm", "n": n_samples, "temperature": temperature or 0.0, "top_p": 1.0,
                                "top_k": 0, "repetition_penalty": 1.0, "max_tokens": 64, "seed": seed},

@@ -238,6 +238,7 @@ class Settings:
     # -- checks that need more than one key (the schema checks each key alone) --------------------------------
     def check(self) -> None:
         """Raise :class:`ConfigError` for combinations of keys the pipeline cannot run."""
+        from pipeline.data.native import config_problems
         from pipeline.data.world.generate import FAMILIES
 
         for lang in self.langs:
@@ -265,6 +266,9 @@ class Settings:
                 f"config: data.sft_split {self.sft_split!r} is SimpleRL-Zoo data, which has no reference solutions "
                 "to fine-tune on; point data.sft_split at a gsm8k or math500 split (or set sft.enabled: false and "
                 "recovery.arms: [])")
+        trained = {"data.train_split": self.train_split, "data.sft_split": self.sft_split}
+        for problem in config_problems(self.config["data"]["splits"], self.langs, trained):
+            raise ConfigError(f"config: {problem}")  # native benchmarks: coverage, eval-only (docs/benchmarks.md)
         unknown = sorted(set(self.english_only) - set(FAMILIES))
         if unknown:
             raise ConfigError(f"config: data.world.english_only_families {unknown} are not world families "

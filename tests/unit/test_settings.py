@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from pipeline import layout, settings
+from pipeline.measure.rewards import LC_VARIANTS
 from pipeline.settings import (
     ARM_FIELDS,
     ConfigError,
@@ -147,11 +148,29 @@ def test_each_prior_root_keeps_its_store_and_caches_in_its_own_directory():
     ({"eval": {"splits": ["test", "dev"]}}, "eval.splits ['dev'] are not keys of data.splits"),
     ({"figures": {"split": "train"}}, "figures.split 'train' is not one of eval.splits"),
     ({"data": {"world": {"english_only_families": ["cooking"]}}}, "not world families"),
+    # native benchmarks (docs/benchmarks.md): coverage of every target language, evaluation only
+    ({"languages": ["uk"], "data": {"splits": {"bench": {"source": "mmath", "path": "x"}}}},
+     "data.splits.bench (source mmath, MMATH) does not cover target language(s) uk; it covers ar, en, es, fr, ja, "
+     "ko, pt, th, vi, zh"),
+    ({"data": {"splits": {"mgsm": {"source": "mgsm"}}}},
+     "data.splits.mgsm (source mgsm, MGSM) does not cover target language(s) ko; it covers bn, de, en, es, fr"),
+    ({"data": {"train_split": "mm", "splits": {"mm": {"source": "mmath"}}}},
+     "data.train_split 'mm' is a native MMATH split, which is evaluation-only"),
+    ({"data": {"sft_split": "pm", "splits": {"pm": {"source": "polymath"}}}},
+     "data.sft_split 'pm' is a native PolyMath split, which is evaluation-only"),
+    ({"data": {"splits": {"mm": {"source": "mmath", "levels": ["low"]}}}}, "levels apply to polymath only"),
 ])
 def test_cross_key_problems_are_config_errors(change, message):
     config = settings.merge(yaml.safe_load(MICRO.read_text()), change)
     with pytest.raises(ConfigError, match=re.escape(message)):
         settings.validate(config)
+
+
+def test_a_native_benchmark_covering_every_target_language_is_an_eval_split():
+    change = {"data": {"splits": {"pm": {"source": "polymath", "levels": ["low"], "limit": 10}}},
+              "eval": {"splits": ["test", "pm"]}}
+    s = Settings(settings.validate(settings.merge(yaml.safe_load(MICRO.read_text()), change)))
+    assert s.eval_splits == ["test", "pm"] and s.train_split == "train"
 
 
 def test_schema_registries_match_the_code():
@@ -163,6 +182,7 @@ def test_schema_registries_match_the_code():
     mixes = SCHEMA["properties"]["prior_sweep"]["properties"]["mixes"]
     assert mixes["propertyNames"]["pattern"] == f"^{layout.PRIOR}$"
     assert SCHEMA["properties"]["resources"]["propertyNames"]["enum"] == ["default", *settings.RULES]
+    assert tuple(SCHEMA["$defs"]["lc_variant"]["enum"]) == LC_VARIANTS
     rules = set()
     for path in (ROOT / "workflow" / "rules").glob("*.smk"):
         rules |= set(re.findall(r'S\.resources\("(\w+)"', path.read_text()))

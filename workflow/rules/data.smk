@@ -1,4 +1,6 @@
-# Dataset preparation (English sources) and translation into each target language.
+# Dataset preparation (English sources) and translation into each target language; a native benchmark split
+# (source mmath | polymath | mgsm, docs/benchmarks.md) takes the benchmark's own records instead of a translator.
+from pipeline.data.native import native_spec
 
 
 rule prepare_data:
@@ -24,13 +26,17 @@ rule prepare_data:
 rule translate:
     input:
         records=P(L.SOURCE_RECORDS),
-        parallel=lambda wc: [f"{wc.root}/{L.PARALLEL}"] if at(wc).config["translation"]["backend"] == "template" else [],
+        parallel=lambda wc: [f"{wc.root}/{L.PARALLEL}"]
+        if at(wc).config["translation"]["backend"] == "template" and not native_spec(at(wc).config, wc.split)
+        else [],
     output:
         records=P(L.TRANSLATED),
         qc=P(L.TRANSLATION_QC),
         summary=P(L.TRANSLATION_SUMMARY),
     params:
-        cfg=lambda wc, input: {**at(wc).translation(), "parallel_path": input.parallel[0] if input.parallel else None},
+        cfg=lambda wc, input: {"native": native_spec(at(wc).config, wc.split)}
+        if native_spec(at(wc).config, wc.split)
+        else {**at(wc).translation(), "parallel_path": input.parallel[0] if input.parallel else None},
     threads: S.resource("translate", "threads", 1)
     resources:
         **S.resources("translate", mem_mb=2000, runtime=60),

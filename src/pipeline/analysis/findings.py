@@ -29,6 +29,7 @@ import pandas as pd
 
 from pipeline.analysis.figures import PHASE_LABELS, FigureOptionError, select_eval
 from pipeline.analysis.plotting import decoding_label
+from pipeline.measure.peers import PEER_RATES
 from pipeline.store import connect_readonly
 
 THRESHOLDS = {"drop": 0.30, "keep": 0.80, "window": 10}
@@ -38,7 +39,7 @@ def _eval_points(con: Any) -> pd.DataFrame:
     """Every eval point of the store (all splits and decodings; :func:`select_eval` picks one)."""
     return con.execute(
         "SELECT lang, seed, split, phase, checkpoint, arm, decoding, temperature, accuracy, target_wr, en_wr, n, "
-        "checkpoint_run_id FROM v_eval_points").df()
+        f"checkpoint_run_id, {', '.join(PEER_RATES)} FROM v_eval_points").df()
 
 
 def _arms(con: Any) -> pd.DataFrame:
@@ -116,6 +117,9 @@ def findings_table(db_path: str | Path, split: str | None = "test", decoding: st
             row[f"{name}_accuracy"] = float(p.accuracy) if p is not None else math.nan
             row[f"{name}_target_wr"] = float(p.target_wr) if p is not None else math.nan
             row[f"{name}_en_wr"] = float(p.en_wr) if p is not None else math.nan
+            for rate in PEER_RATES:
+                value = p[rate] if p is not None else None
+                row[f"{name}_{rate}"] = math.nan if value is None or pd.isna(value) else float(value)
         row["rollout_first_target"] = float(roll.first_target.iloc[0]) if len(roll) else math.nan
         row["rollout_last_target"] = float(roll.last_target.iloc[0]) if len(roll) else math.nan
         row["rollout_first_accuracy"] = float(roll.first_acc.iloc[0]) if len(roll) else math.nan
@@ -201,6 +205,27 @@ def to_markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+# The checkpoints of the language-metrics table: (column prefix of findings_table, label).
+METRIC_POINTS = (("start", None), ("grpo", "GRPO acc-only"), ("lc", "+ LC"), ("recovery", "recovery"))
+
+
+def metrics_markdown(table: pd.DataFrame) -> str:
+    """Our Target WR next to the peers' language metrics (docs/metrics.md), mean over seeds per lang/checkpoint."""
+    lines = ["Language fidelity by metric (mean over seeds; definitions and sources in docs/metrics.md): our CoT word "
+             "share next to MMATH's thinking/answer LCR, PolyMath-style LC and TRIT's LC and LC&Acc.", "",
+             "| lang | checkpoint | accuracy | Target WR (ours) | MMATH think LCR | MMATH answer LCR | PolyMath LC "
+             "| TRIT LC | LC&Acc |", "|---|---|---|---|---|---|---|---|---|"]
+    cols = ("accuracy", "target_wr", *PEER_RATES)
+    for lang, group in table.groupby("lang"):
+        for prefix, label in METRIC_POINTS:
+            values = [group[f"{prefix}_{c}"].mean() for c in cols]
+            if all(pd.isna(v) for v in values):
+                continue
+            cells = " | ".join("-" if pd.isna(v) else f"{v:.3f}" for v in values)
+            lines.append(f"| {lang} | {label or _start_label(table)} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
 def write_findings(db_path: str | Path, out_json: str | Path, out_md: str | Path, split: str | None = "test",
                    decoding: str | None = None, temperature: float | None = None) -> pd.DataFrame:
     """Write the per-seed findings (JSON records + summary) and the Markdown table; return the table.
@@ -215,7 +240,7 @@ def write_findings(db_path: str | Path, out_json: str | Path, out_md: str | Path
                "summary": json.loads(summarise(table).to_json(orient="records"))}
     Path(out_json).parent.mkdir(parents=True, exist_ok=True)
     Path(out_json).write_text(json.dumps(payload, indent=2) + "\n")
-    Path(out_md).write_text(to_markdown(table))
+    Path(out_md).write_text(to_markdown(table) + "\n" + metrics_markdown(table))
     return table
 
 
@@ -228,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--temperature", type=float, help="sampled at this temperature (default: the highest)")
     args = ap.parse_args(argv)
     try:
-        print(to_markdown(findings_table(args.db, args.split, args.decoding, temperature=args.temperature)), end="")
+        table = findings_table(args.db, args.split, args.decoding, temperature=args.temperature)
+        print(to_markdown(table) + "\n" + metrics_markdown(table), end="")
     except ValueError as err:  # no such split / decoding (FigureOptionError), an empty store
         print(f"error: {err}", file=sys.stderr)
         return 1

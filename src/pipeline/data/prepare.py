@@ -2,7 +2,8 @@
 
 Synthetic splits come from the grade-school-math world (which also writes every item's renderings in all
 world languages to ``parallel.jsonl``, the template translator's table and the pretraining corpus's source);
-real splits come from :mod:`pipeline.data.sources` (GSM8K, MATH500, SimpleRL-Zoo; hub or local files).
+real splits come from :mod:`pipeline.data.sources` (GSM8K, MATH500, SimpleRL-Zoo; hub or local files), native
+multilingual benchmark splits (MMATH, PolyMath, MGSM) as the benchmark's English records (:mod:`pipeline.data.native`).
 """
 
 from __future__ import annotations

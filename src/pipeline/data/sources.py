@@ -1,5 +1,8 @@
 """Loaders for the real English math datasets (GSM8K, MATH-500, SimpleRL-Zoo) into normalised records.
 
+The native multilingual benchmarks (MMATH, PolyMath, MGSM) live in :mod:`pipeline.data.native`; for them
+:func:`load_records_with_report` returns the benchmark's English records.
+
 Every loader returns records in the data-record format of ``docs/artifacts.md``::
 
     {"id", "source", "split", "lang": "en", "question", "solution", "answer", "difficulty"}
@@ -18,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from pipeline.data.native import BENCHMARKS, SourceError, load_native_with_report
 from pipeline.jsonl import iter_jsonl
 from pipeline.measure import answers
 
@@ -40,10 +44,6 @@ SIMPLERL_SUBSETS = {
 }
 
 SKIP_EXAMPLES = 20  # ids of skipped items kept in the report
-
-
-class SourceError(ValueError):
-    """A dataset spec or source file the loaders cannot use; the message says what to fix."""
 
 
 def strip_calculator_notes(text: str) -> str:
@@ -177,13 +177,18 @@ def load_records_with_report(spec: dict[str, Any],
     counts rows where both exist and differ, ``n_gold_mismatch``); SimpleRL-Zoo the ``answer``/``gt_answer``
     field, ``extra_info.answer`` or ``reward_model.ground_truth`` (it has no reference solution: ``""``).
 
+    Native multilingual benchmarks (``mmath``, ``polymath``, ``mgsm``) are delegated to
+    :func:`pipeline.data.native.load_native_with_report` (their English records).
+
     ``spec`` keys: ``source`` (gsm8k | math500 | simplerl), then either ``path`` (jsonl/parquet file) or
     ``hub_id``/``hub_config``/``hub_split``; optional ``limit`` (max records returned) and, for simplerl,
     ``difficulty`` (easy | medium | hard). The report counts items read, kept and skipped (no gold answer).
     """
     source = spec.get("source")
+    if source in BENCHMARKS:
+        return load_native_with_report(spec, split_name)
     if source not in NORMALISERS:
-        raise SourceError(f"data source {source!r} unknown; choose one of {sorted(NORMALISERS)}")
+        raise SourceError(f"data source {source!r} unknown; choose one of {sorted({*NORMALISERS, *BENCHMARKS})}")
     limit = spec.get("limit")
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise SourceError(f"data spec for {source}: limit must be a non-negative integer, got {limit!r}")

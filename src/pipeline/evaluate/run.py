@@ -12,13 +12,14 @@ from pipeline.evaluate.engines import decodings, make_engine
 from pipeline.jsonl import read_jsonl
 from pipeline.measure.answers import check_answer
 from pipeline.measure.composition import COMPOSITION_FIELDS, cot_compositions
+from pipeline.measure.peers import PEER_FIELDS, PEER_RATES, peer_metrics_many
 from pipeline.prompts import build_prompt
 from pipeline.runinfo import RunInfo, track_run
 from pipeline.train.models import load_tokenizer, set_threads
 
 
 def score(rows: pd.DataFrame, lang: str, fallback: bool) -> pd.DataFrame:
-    """Add answer checking and language composition columns to generated rows."""
+    """Add answer checking, language composition and peer-metric columns (docs/metrics.md) to generated rows."""
     checks = [check_answer(c, g, lang, fallback) for c, g in zip(rows["completion"], rows["gold_answer"], strict=True)]
     rows["pred_answer"] = [c.pred for c in checks]
     rows["correct"] = [c.correct for c in checks]
@@ -27,17 +28,22 @@ def score(rows: pd.DataFrame, lang: str, fallback: bool) -> pd.DataFrame:
     comps = cot_compositions(rows["completion"].tolist(), lang)
     for field in COMPOSITION_FIELDS:
         rows[field] = [getattr(c, field) for c in comps]
+    peers = peer_metrics_many(rows["completion"].tolist(), [lang] * len(rows), rows["format_ok"], rows["correct"])
+    for field in PEER_FIELDS:
+        rows[field] = [getattr(m, field) for m in peers]
     return rows
 
 
 def summarise(rows: pd.DataFrame) -> list[dict[str, Any]]:
-    """Accuracy, Target WR, EN WR and other WR per decoding setting (gold-unparseable items excluded)."""
+    """Accuracy, Target WR, EN WR, other WR and the peer rates per decoding setting (gold-unparseable items
+    excluded)."""
     kept = rows[rows["gold_ok"]]
     out = []
     for (dec, temp), grp in kept.groupby(["decoding", kept["temperature"].fillna(-1.0)], sort=False):
         out.append({"decoding": dec, "temperature": None if temp == -1.0 else float(temp), "n": len(grp),
                     "accuracy": float(grp["correct"].mean()), "target_wr": float(grp["target_share"].mean()),
                     "en_wr": float(grp["en_share"].mean()), "other_wr": float(grp["other_share"].mean()),
+                    **{rate: float(grp[field].mean()) for rate, field in PEER_RATES.items()},
                     "n_gold_skipped": int((~rows["gold_ok"]).sum())})
     return out
 

@@ -18,14 +18,16 @@ _NEEDS_NFKC_UTF8 = re.compile(rb"\xef(?:\xbc[\x90-\x99\xa1-\xba]|\xbd[\x81-\x9a]
 
 
 def as_text(completion: object) -> str:
-    """A completion as one valid ``str``.
+    """A completion as one valid ``str``: its text, never the repr of a container.
 
-    * a ``str`` passes through; ``None`` gives ``""``;
-    * a chat message (a dict) or a sequence of them (a list, a tuple, or a one-dimensional array such as the
-      numpy array of dicts that pyarrow/pandas return for a chat column read back from Parquet) gives the
-      messages' ``content`` values concatenated (a missing or empty ``content`` adds nothing; a non-dict item
-      adds ``str(item)``; ``None`` items are skipped);
-    * anything else gives ``str(completion)``;
+    * a ``str`` passes through; ``None`` gives ``""``; ``bytes`` are decoded as UTF-8 (invalid bytes -> U+FFFD);
+    * a chat message (a dict) gives the text of its ``content`` (a missing or ``None`` content adds nothing); a
+      content part (``{"type": "text", "text": ...}``, the OpenAI/transformers multimodal format) gives its
+      ``text``; any other dict (an image part, a tool call) adds nothing;
+    * a sequence (a list, a tuple, or a numpy array of any shape, such as the array of dicts that pyarrow/pandas
+      return for a chat column read back from Parquet) gives the texts of its items concatenated, at any nesting:
+      a batch of chats, a message whose content is a list of parts; ``None`` items are skipped;
+    * anything else (a number) gives ``str(completion)``;
     * lone surrogates (the only code points UTF-8 cannot encode) become U+FFFD; a surrogate pair becomes the
       character it encodes.
 
@@ -37,6 +39,11 @@ def as_text(completion: object) -> str:
     'Рахуємо. Відповідь: 5.'
     >>> as_text({"role": "assistant", "content": None})
     ''
+    >>> as_text({"role": "assistant", "content": [{"type": "text", "text": "먼저 "}, {"type": "image"},
+    ...                                           {"type": "text", "text": "계산합니다."}]})
+    '먼저 계산합니다.'
+    >>> as_text([[{"role": "assistant", "content": "A. "}], ({"content": "B."},)])
+    'A. B.'
     >>> import numpy as np
     >>> as_text(np.array([{"role": "assistant", "content": "答案是18。"}], dtype=object))
     '答案是18。'
@@ -64,12 +71,31 @@ def text_and_utf8(completion: object) -> tuple[str, bytes]:
 
 def _joined(completion: object) -> str:
     """The text of a non-``str`` completion (see :func:`as_text`)."""
-    messages = [completion] if isinstance(completion, dict) else completion
-    if isinstance(messages, (list, tuple)) or getattr(messages, "ndim", None) == 1:
-        return "".join(
-            str(m.get("content") or "") if isinstance(m, dict) else str(m) for m in messages if m is not None
-        )
-    return str(completion)
+    parts: list[str] = []
+    _collect(completion, parts)
+    return "".join(parts)
+
+
+def _collect(item: object, parts: list[str]) -> None:
+    """Append the texts of ``item`` to ``parts`` (depth first, in order)."""
+    if isinstance(item, str):
+        parts.append(item)
+    elif item is None:
+        return
+    elif isinstance(item, dict):
+        if "content" in item:
+            _collect(item["content"], parts)
+        elif "text" in item:
+            _collect(item["text"], parts)
+    elif isinstance(item, (bytes, bytearray)):
+        parts.append(bytes(item).decode("utf-8", "replace"))
+    elif isinstance(item, (list, tuple)) or getattr(item, "ndim", 0):
+        for sub in item:
+            _collect(sub, parts)
+    elif getattr(item, "ndim", None) == 0 and hasattr(item, "item"):  # a numpy scalar or 0-d array
+        _collect(item.item(), parts)
+    else:
+        parts.append(str(item))
 
 
 def clean_text(completion: object) -> str:

@@ -19,6 +19,7 @@ from pipeline.store.artifacts import Artifact, IngestError
 from pipeline.store.schema import (
     EVAL_SAMPLE_COLUMNS,
     EVAL_SAMPLE_REQUIRED,
+    PEER_SUMMARY_COLUMNS,
     REWARD_COLUMN_PATTERN,
     ROLLOUT_COLUMNS,
     ROLLOUT_REQUIRED,
@@ -236,11 +237,13 @@ class ArtifactLoader:
                     _opt_float(entry, "other_wr"),
                     art.rel,
                     _json_or_none(entry.get("generation")),
+                    *(_opt_float(entry, rate) for rate in PEER_SUMMARY_COLUMNS),
                 ]
             )
-        names = ("run_id, checkpoint_run_id, split, decoding, temperature, n, accuracy, target_wr, en_wr, other_wr, "
-                 "artifact, generation")
-        self.con.executemany(f"INSERT INTO eval_summary ({names}) VALUES ({', '.join('?' * 12)})", rows)
+        names = ["run_id", "checkpoint_run_id", "split", "decoding", "temperature", "n", "accuracy", "target_wr",
+                 "en_wr", "other_wr", "artifact", "generation", *PEER_SUMMARY_COLUMNS]
+        self.con.executemany(
+            f"INSERT INTO eval_summary ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", rows)
         return run_id, {"runs": 1, "eval_summary": len(rows)}
 
     def train_log(self, art: Artifact) -> tuple[str | None, dict[str, int]]:

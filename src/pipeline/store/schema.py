@@ -12,6 +12,7 @@ import dataclasses
 import duckdb
 
 from pipeline.measure.composition import Composition
+from pipeline.measure.peers import PEER_RATES, PeerMetrics
 from pipeline.store.views import VIEW_DDL
 
 # 2: eval runs are per split (eval/{split}/{checkpoint}.*; runs.split, eval_summary.split, split in every
@@ -21,10 +22,19 @@ SCHEMA_VERSION = 2
 
 # The language composition of a chain of thought, as every rollout and eval sample carries it: one column per
 # field of pipeline.measure.composition.Composition, typed from the field's annotation.
-_SQL_TYPES = {"float": "DOUBLE", "int": "BIGINT", "str": "VARCHAR"}
-COMPOSITION_COLUMNS: dict[str, str] = {
-    f.name: _SQL_TYPES[str(f.type).split("|")[0].strip()] for f in dataclasses.fields(Composition)
-}
+_SQL_TYPES = {"float": "DOUBLE", "int": "BIGINT", "str": "VARCHAR", "bool": "BOOLEAN"}
+
+
+def _dataclass_columns(cls: type) -> dict[str, str]:
+    """Column name -> DuckDB type for every field of a dataclass, typed from the field's annotation."""
+    return {f.name: _SQL_TYPES[str(f.type).split("|")[0].strip()] for f in dataclasses.fields(cls)}
+
+
+COMPOSITION_COLUMNS: dict[str, str] = _dataclass_columns(Composition)
+# The peer language metrics of an eval sample (pipeline.measure.peers.PeerMetrics) and their rates per eval summary
+# entry (docs/metrics.md, "Peer metrics"). Added after schema version 2: older stores get them by ALTER TABLE.
+PEER_SAMPLE_COLUMNS: dict[str, str] = _dataclass_columns(PeerMetrics)
+PEER_SUMMARY_COLUMNS: dict[str, str] = {rate: "DOUBLE" for rate in PEER_RATES}
 
 # Column name -> DuckDB type for the tables filled from Parquet files. ``required`` columns must be
 # present in the source file; the others are NULL when absent.
@@ -63,6 +73,7 @@ EVAL_SAMPLE_COLUMNS: dict[str, str] = {
     "format_ok": "BOOLEAN",
     "gold_ok": "BOOLEAN",  # optional: False = gold answer unparseable, excluded from every aggregate
     **COMPOSITION_COLUMNS,
+    **PEER_SAMPLE_COLUMNS,  # optional: NULL for eval files written before they existed
 }
 EVAL_SAMPLE_REQUIRED = (
     "run_id",
@@ -101,7 +112,11 @@ TRANSLATION_QC_REQUIRED = ("id", "ok")
 RUN_PLACEMENT_COLUMNS: dict[str, str] = {"device": "VARCHAR", "dtype": "VARCHAR", "n_accelerators": "INTEGER",
                                          "engine": "VARCHAR"}
 EVAL_GENERATION_COLUMNS: dict[str, str] = {"generation": "JSON"}
-ADDED_COLUMNS: dict[str, dict[str, str]] = {"runs": RUN_PLACEMENT_COLUMNS, "eval_summary": EVAL_GENERATION_COLUMNS}
+ADDED_COLUMNS: dict[str, dict[str, str]] = {
+    "runs": RUN_PLACEMENT_COLUMNS,
+    "eval_samples": PEER_SAMPLE_COLUMNS,
+    "eval_summary": {**EVAL_GENERATION_COLUMNS, **PEER_SUMMARY_COLUMNS},
+}
 
 TABLES = (
     "runs",
@@ -209,7 +224,7 @@ CREATE TABLE IF NOT EXISTS eval_summary (
   en_wr DOUBLE,
   other_wr DOUBLE,
   artifact VARCHAR NOT NULL,
-  {_columns_ddl(EVAL_GENERATION_COLUMNS, ())}
+  {_columns_ddl({**EVAL_GENERATION_COLUMNS, **PEER_SUMMARY_COLUMNS}, ())}
 );
 
 CREATE TABLE IF NOT EXISTS translation_qc (

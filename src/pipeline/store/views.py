@@ -15,6 +15,7 @@ VIEWS = (
     "v_correct_by_language",
     "v_eval_reaggregated",
     "v_eval_check",
+    "v_lang_metrics",
 )
 
 # Views are bound at query time; they are recreated by every ingest so a schema upgrade reaches them.
@@ -56,7 +57,12 @@ SELECT
   avg(CAST(correct AS DOUBLE)) AS accuracy,
   avg(target_share) AS target_wr,
   avg(en_share) AS en_wr,
-  avg(other_share) AS other_wr
+  avg(other_share) AS other_wr,
+  avg(CAST(think_lc AS DOUBLE)) AS think_lcr,
+  avg(CAST(answer_lc AS DOUBLE)) AS answer_lcr,
+  avg(CAST(polymath_lc AS DOUBLE)) AS polymath_lcr,
+  avg(CAST(trit_lc AS DOUBLE)) AS trit_lcr,
+  avg(CAST(lc_acc AS DOUBLE)) AS lc_acc
 FROM eval_samples
 WHERE gold_ok IS NOT FALSE
 GROUP BY ALL
@@ -73,8 +79,10 @@ SELECT
   s.target_wr AS summary_target_wr, a.target_wr AS samples_target_wr,
   abs(s.accuracy - a.accuracy) AS accuracy_diff,
   abs(s.target_wr - a.target_wr) AS target_wr_diff,
+  abs(s.lc_acc - a.lc_acc) AS lc_acc_diff,
   (s.run_id IS NOT NULL AND a.run_id IS NOT NULL AND s.n = a.n
-    AND abs(s.accuracy - a.accuracy) <= 1e-6 AND abs(s.target_wr - a.target_wr) <= 1e-6) AS consistent
+    AND abs(s.accuracy - a.accuracy) <= 1e-6 AND abs(s.target_wr - a.target_wr) <= 1e-6
+    AND (abs(s.lc_acc - a.lc_acc) <= 1e-6) IS NOT FALSE) AS consistent
 FROM eval_summary s
 FULL OUTER JOIN v_eval_reaggregated a
   ON a.run_id = s.run_id AND a.split = s.split AND a.decoding = s.decoding
@@ -88,9 +96,19 @@ SELECT
   {_STAGE_ORDER_SQL}
     AS stage_order,
   ru.checkpoint, COALESCE(ru.checkpoint_run_id, s.checkpoint_run_id) AS checkpoint_run_id,
-  s.run_id AS eval_run_id, s.decoding, s.temperature, s.n, s.accuracy, s.target_wr, s.en_wr, s.other_wr
+  s.run_id AS eval_run_id, s.decoding, s.temperature, s.n, s.accuracy, s.target_wr, s.en_wr, s.other_wr,
+  s.think_lcr, s.answer_lcr, s.polymath_lcr, s.trit_lcr, s.lc_acc
 FROM eval_summary s
 JOIN runs ru ON ru.run_id = s.run_id AND ru.stage = 'eval';
+
+-- Our language metric next to the peers' (docs/metrics.md, "Peer metrics"), one row per (eval run, decoding):
+-- target_wr (DeepSeek-R1 word ratio of the CoT, ours), MMATH thinking/answer LCR, PolyMath-style LC, TRIT LC and
+-- its primary metric LC&Acc. NULL peer rates: eval files written before the peer metrics existed.
+CREATE OR REPLACE VIEW v_lang_metrics AS
+SELECT lang, seed, split, arm, phase, checkpoint, eval_run_id, decoding, temperature, n,
+       accuracy, target_wr, think_lcr, answer_lcr, polymath_lcr, trit_lcr, lc_acc
+FROM v_eval_points
+ORDER BY lang, split, seed, stage_order, arm, decoding, temperature;
 
 CREATE OR REPLACE VIEW v_irreversibility AS
 WITH arms AS (

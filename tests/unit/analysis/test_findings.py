@@ -13,7 +13,7 @@ import pytest
 from pipeline.analysis import figures, findings
 from pipeline.settings import Settings, load_config
 from pipeline.store import ingest
-from store_fixtures import build_results_tree, eval_accuracy, eval_target_wr
+from store_fixtures import build_results_tree, eval_accuracy, eval_lc_acc, eval_lcr, eval_target_wr
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +60,21 @@ def test_summary_markdown_and_json(db, tmp_path):
     assert "| ko | mean (std), 3 seeds |" in md and "| 2/3 |" in md
     payload = json.loads((tmp_path / "f.json").read_text())
     assert len(payload["per_seed"]) == 3 and payload["summary"][0]["n_seeds"] == 3
+
+
+def test_language_metrics_table_puts_ours_next_to_the_peers(db, tmp_path):
+    """results/findings.md: per checkpoint, the mean over seeds of accuracy, our Target WR and the peer rates."""
+    findings.write_findings(db, tmp_path / "f.json", tmp_path / "f.md")
+    md = (tmp_path / "f.md").read_text()
+    assert "| lang | checkpoint | accuracy | Target WR (ours) | MMATH think LCR |" in md
+    for label, checkpoint in (("SFT", "sft"), ("GRPO acc-only", "grpo_acc"), ("+ LC", "grpo_acc_lc"),
+                              ("recovery", "recovery_acc")):
+        def mean(f, checkpoint=checkpoint):
+            return sum(f(checkpoint, s) for s in (0, 1, 2)) / 3
+        lcr = f"{mean(eval_lcr):.3f}"
+        row = (f"| ko | {label} | {mean(eval_accuracy):.3f} | {mean(eval_target_wr):.3f} | {lcr} | {lcr} | {lcr} "
+               f"| {lcr} | {mean(eval_lc_acc):.3f} |")
+        assert row in md, row
 
 
 def test_missing_measurements_are_nan_not_pass(tmp_path):
@@ -162,7 +177,7 @@ def test_without_sft_drift_is_judged_from_the_base_model(tmp_path):
         assert row.accuracy_gain == pytest.approx(eval_accuracy("grpo_acc", row.seed) - eval_accuracy("base", row.seed))
     assert list(table.i_drift) == [1.0, 1.0, 1.0] and list(table.iii_irreversible) == [1.0, 1.0, 1.0]
     md = (tmp_path / "f.md").read_text()
-    assert "nan" not in md and "| - |" not in md and "| base acc / target |" in md
+    assert "nan" not in md and "| - |" not in md and "| base acc / target |" in md and "| ko | base |" in md
     assert "| ko | 0 | 0.250 / 1.00 |" in md and "| 3/3 | 2/3 | 3/3 |" in md
     assert json.loads((tmp_path / "f.json").read_text())["start"] == ["base"]
 

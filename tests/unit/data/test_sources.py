@@ -93,7 +93,7 @@ def test_missing_gold_is_counted_skip_and_ids_stay_stable(tmp_path: Path) -> Non
 
 def test_bad_specs_raise_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="unknown"):
-        load_records({"source": "mgsm", "path": "x.jsonl"}, "test")
+        load_records({"source": "aime", "path": "x.jsonl"}, "test")  # mgsm is a source now (native.py)
     with pytest.raises(SourceError, match="does not exist"):
         load_records({"source": "gsm8k", "path": str(tmp_path / "nope.jsonl")}, "test")
     path = _write(tmp_path / "m.jsonl", [json.dumps({"question": "q", "solution": "\\boxed{1}"})])

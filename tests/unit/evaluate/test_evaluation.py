@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from pipeline.evaluate.run import run_evaluation
+from pipeline.measure.peers import PEER_FIELDS, PEER_RATES, peer_metrics
 from pipeline.runinfo import RunInfo
 from support import PROMPT
 
@@ -28,6 +29,12 @@ def test_evaluation_scores_greedy_and_sampled(lab, sft_dir, micro):
     got = next(s for s in summary if s["decoding"] == "sampled")
     assert math.isclose(got["accuracy"], sampled["correct"].mean())
     assert math.isclose(got["target_wr"], sampled["target_share"].mean())
+    for rate, field in PEER_RATES.items():  # peer metrics: per-sample columns, summary rates
+        assert math.isclose(got[rate], sampled[field].mean()), rate
+    for row in rows.head(4).itertuples():  # recomputed from the stored completion
+        assert peer_metrics(row.completion, "ko", row.format_ok, row.correct).as_dict() == {
+            f: None if pd.isna(getattr(row, f)) else getattr(row, f) for f in PEER_FIELDS}
+    assert (rows["lc_acc"] <= (rows["correct"] & rows["trit_lc"])).all()
     meta = json.loads((lab / "e.json").read_text())
     assert meta["checkpoint_run_id"] == "ko/seed0/sft" and meta["summary"] == summary
     assert meta["split"] == "test" and meta["params"]["split"] == "test"

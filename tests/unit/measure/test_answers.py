@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import threading
+import time
 
 import pytest
 
 from pipeline.languages import LANGUAGES, UnknownLanguageError, answer_line
 from pipeline.measure.answers import (
     AnswerCheck,
+    answer_anchor_start,
     answers_match,
     boxed_gold,
     check_answer,
     extract_answer,
     gold_parseable,
     gsm8k_gold,
+    is_answer_line,
+    last_boxed,
+    normalize_answer,
 )
 from support import shared_data
 
@@ -131,6 +137,20 @@ def test_answer_line_templates_are_recognised(lang, answer):
     assert check.correct and check.format_ok, (lang, answer, check)
 
 
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_answer_template_is_matched_by_its_own_phrases(lang):
+    line = answer_line(lang, "18")
+    own = re.compile("|".join(f"(?:{p})" for p in LANGUAGES[lang].answer_phrases), re.IGNORECASE)
+    m = own.search(line)
+    assert m is not None and line[m.end() :].lstrip(" :").startswith("18"), (lang, line)
+    assert is_answer_line(line) and answer_anchor_start(line) == 0
+
+
+def test_public_names():
+    assert last_boxed("\\boxed{1} \\boxed{2}") == "2"
+    assert normalize_answer("$1,000$.") == "1000"
+
+
 def test_last_number_fallback_only_when_asked():
     assert extract_answer("so 5 + 3 = 8 apples") is None
     assert extract_answer("so 5 + 3 = 8 apples", last_number_fallback=True) == "8"
@@ -174,6 +194,18 @@ def test_malformed_completions_never_raise(bad):
     assert isinstance(check, AnswerCheck) and check.correct is False
 
 
+@pytest.mark.parametrize(
+    "bad",
+    ["\\boxed{" * 20000, "The answer is " * 10000, "####" * 25000, "Answer: " + "(" * 100000, "답은 " * 20000,
+     "The answer is $" * 10000, "The answer is not " * 10000, "Answer: $", "The answer is", "答案是", "\\boxed{}"],
+)
+def test_degenerate_completions_are_fast_and_never_raise(bad):
+    start = time.perf_counter()
+    check = check_answer(bad, "18")
+    assert isinstance(check, AnswerCheck) and not check.correct
+    assert time.perf_counter() - start < 2.0
+
+
 def test_chat_format_completion():
     check = check_answer([{"role": "assistant", "content": "계산하면 답은 18입니다."}], "18", "ko")
     assert check.correct and check.pred == "18"
@@ -195,3 +227,13 @@ def test_math_verify_outside_main_thread():
     thread.start()
     thread.join(timeout=60)
     assert result == {"frac": True, "tuple": True}
+
+
+def test_phrase_glued_to_a_digit_is_an_anchor_but_not_glued_to_a_letter():
+    """Small models glue lines ("= 2The answer is 2."): a digit before a phrase is no word, a letter is."""
+    assert extract_answer("5 × 2 = 2The answer is 2.") == "2"
+    assert answer_anchor_start("5 × 2 = 2The answer is 2.") == 9
+    assert extract_answer("= 7Відповідь: 7.") == "7" and extract_answer("= 7Ответ: 7.") == "7"
+    assert extract_answer("20 kilometersThe answer is 1.") == "1"  # lower-case then upper-case: a glued line
+    assert extract_answer("The reanswer is 5") is None and extract_answer("theanswer is 5") is None
+    assert extract_answer("대답은 5입니다") is None

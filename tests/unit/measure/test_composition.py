@@ -165,6 +165,33 @@ CASES = [
     ),
     pytest.param("答えは 18 です。まず計算します。", "ja", 1.0, 0.0, 0.0, None, 12, None, id="ja-kana-han"),
     pytest.param(
+        "삼각형 $ABC$에서 $AB = 5$입니다. [asy]\ndraw((0,0)--(5,0)--(0,3)--cycle);\nlabel(\"$A$\", (0,0), SW);\n"
+        "[/asy]\n\\begin{tabular}{c|c} Stem & Leaves \\\\ 1 & 2 \\end{tabular}\n"
+        "넓이는 $\\frac{1}{2} \\cdot 5 \\cdot 3$입니다.",
+        "ko",
+        1.0,
+        0.0,
+        0.0,
+        None,
+        5,
+        None,
+        id="ko-math-asy-tabular",
+    ),
+    pytest.param(
+        "問題 1. 三角形の面積を求めよ。\n解答\n面積 = 底辺 × 高さ ÷ 2\n合計 = 15",
+        "ja",
+        1.0,
+        0.0,
+        0.0,
+        None,
+        22,
+        None,
+        id="ja-kanji-only-lines",
+    ),
+    pytest.param(
+        "小明买苹果花了$5，买梨花了$10，一共花了多少钱？", "zh", 1.0, 0.0, 0.0, None, 18, None, id="zh-currency"
+    ),
+    pytest.param(
         "Die Lösung für diese Aufgabe ist einfach, wir müssen nur addieren.",
         "en",
         0.0,
@@ -294,7 +321,7 @@ def test_fast_path_equals_reference_labelling():
     texts += [p.values[0] for p in CASES]
     targets += [p.values[1] for p in CASES]
     for text, target in zip(texts, targets, strict=True):
-        reference = from_labels([lab for _w, lab in word_labels(text)], target)
+        reference = from_labels([lab for _w, lab in word_labels(text, target)], target)
         assert composition(text, target) == reference, text[:200]
 
 
@@ -321,18 +348,25 @@ def test_real_english_solutions_are_english():
 
 # Fragments for random texts that exercise the fast path's corner cases: uk/ru evidence by letters and by
 # lexicon, ambiguous Cyrillic (fastText), unit words, apostrophes (' and ’), letters glued to digits,
-# neutral Latin forms, Greek, Hangul/Han next to Cyrillic, CJK sentence breaks, math; plus a few
+# neutral Latin forms, Greek, Hangul/Han next to Cyrillic, CJK sentence breaks, math; code blocks, LaTeX
+# environments, currency amounts, kanji-only Japanese, Chinese-only characters and hanja; plus a few
 # characters (kana, é) that send a text to the token-level path.
 _FRAGMENTS = [
     "Отже, маємо", "Марія з'їдає", "п’ять м’ячів", "ціна", "Це правильно", "що", "ЩО", "Щоб",
-    "Итак, нужно", "съёмка этот", "Это", "всего", "ЧТО", "нужно сложить",
+    "Итак, нужно", "съёмка этот", "Это", "всего", "ЧТО", "нужно сложить", "тому", "та",
     "мама мила раму", "дом", "Так", "кГ", "КГ", "кг", "грн", "руб", "Руб", "їжы", "з'", "'я", "а'б'в",
     "먼저 계산합니다", "cost를", "민수는", "我们先计算", "苹果", "。", "！", "？", "；",
     "total cost", "don't", "don’t", "x", "AB", "ABC", "km2", "3x", "2nd", "it's", "'quoted'", "Then we add",
     "x'km2",
     "αβγ", "π", "$x+1$", "\\times", "\\text{kg}", "12", "3.5", "½", "×", "—", "²",
+    "[asy]draw(A--B); label(\"$A$\", A);[/asy]", "[asy]fill(unitcircle)", "```python\nprint('hi')\n```", "```",
+    "`total_cost`", "`", "\\begin{tabular}{cc} Stem & 합계 \\\\ \\end{tabular}", "\\begin{align*}",
+    "\\end{align*}", "\\text{비용} &= 5", "\\begin{itemize}\\item 먼저", "\\end{itemize}", "\\[ area \\]",
+    "$5", "$10입니다", "사과는 $5이고 배는 $10", "苹果$5，梨$10", "коштує $5, а груша $10", "$5 and $10", "\\$3",
+    "$5x$", "$x+5=10$", "合計", "解答", "計算", "數學", "简单", "们", "是", "目的", "終了", "이 값은 數學",
 ]
 _SEPARATORS = [" ", " ", " ", ". ", "\n", "; ", "? ", ", ", "' ", "'", "’", "-", ""]
+_TARGETS = ("ko", "zh", "uk", "ru", "en", "ja")
 
 
 def _random_texts(n: int, seed: int) -> list[tuple[str, str]]:
@@ -345,17 +379,19 @@ def _random_texts(n: int, seed: int) -> list[tuple[str, str]]:
         text = "".join(p + rng.choice(_SEPARATORS) for p in parts)
         if rng.random() < 0.03:
             text += rng.choice(["です", "café"])
-        out.append((text, rng.choice(["ko", "zh", "uk", "ru", "en"])))
+        out.append((text, rng.choice(_TARGETS)))
     return out
 
 
 def test_fast_path_equals_reference_on_random_texts():
-    """Every fast-path shortcut (per script, per sentence for uk/ru) against the token-level reference."""
+    """Every fast-path shortcut (per script, per sentence for uk/ru) against the token-level reference, for every
+    target (the Han labels depend on it)."""
     pairs = _random_texts(600, seed=7)
     n_fast = 0
     for text, target in pairs:
-        reference = from_labels([lab for _w, lab in word_labels(text)], target)
-        assert composition(text, target) == reference, (text, target)
+        for tg in _TARGETS:
+            reference = from_labels([lab for _w, lab in word_labels(text, tg)], tg)
+            assert composition(text, tg) == reference, (text, tg)
         n_fast += fast_composition(prepare(text), target) is not None
     assert n_fast >= len(pairs) // 3  # the shortcuts are exercised, not bypassed
 
@@ -371,6 +407,6 @@ def test_mixed_ukrainian_russian_takes_the_sentence_fast_path():
         ("Це ціна, а это цена. Отже 5.", "uk"),  # uk and ru words in one sentence: word by word
     ]
     for text, target in cases:
-        reference = from_labels([lab for _w, lab in word_labels(text)], target)
+        reference = from_labels([lab for _w, lab in word_labels(text, target)], target)
         assert fast_composition(prepare(text), target) == reference, text
     assert fast_composition(prepare("Це їжы. Итак нужно."), "uk") is None  # a word with letters of both languages

@@ -49,3 +49,34 @@ def test_chat_column_read_back_from_parquet(tmp_path):
     assert [cot_text(c, "uk") for c in column] == [cot_text(c, "uk") for c in CHATS]
     assert cot_compositions(list(column), "ko") == cot_compositions(CHATS, "ko")
     assert cot_compositions(list(column), "ko")[0].target_share == 1.0
+
+
+def test_any_nesting_gives_the_text_never_a_repr():
+    """A batch of chats, content parts (OpenAI/transformers multimodal format), tuples, nested object arrays."""
+    parts = [{"type": "text", "text": "먼저 "}, {"type": "image_url", "image_url": {"url": "x.png"}},
+             {"type": "text", "text": "계산합니다."}]
+    assert as_text({"role": "assistant", "content": parts}) == "먼저 계산합니다."
+    assert as_text([[{"role": "assistant", "content": "A. "}], [{"role": "assistant", "content": "B."}]]) == "A. B."
+    assert as_text(({"role": "assistant", "content": ({"type": "text", "text": "t"},)},)) == "t"
+    assert as_text([{"role": "assistant", "tool_calls": [{"id": "1"}]}, {"role": "assistant"}]) == ""
+    assert as_text({"type": "text", "text": None}) == ""
+    nested = np.empty(2, dtype=object)
+    nested[0] = np.array([{"role": "assistant", "content": "p"}], dtype=object)
+    nested[1] = {"role": "assistant", "content": np.array([{"type": "text", "text": "q"}], dtype=object)}
+    assert as_text(nested) == "pq"
+    assert as_text(np.array([[{"content": "a"}], [{"content": "b"}]], dtype=object)) == "ab"
+    assert as_text(np.array({"content": "zero-d"}, dtype=object)) == "zero-d"
+    assert as_text(b"bytes \xff") == "bytes \ufffd"
+    assert as_text([np.int64(3), 2.5]) == "32.5"
+    for completion in [nested, {"role": "assistant", "content": parts}, [[{"role": "user", "content": "x"}]]]:
+        assert "role" not in as_text(completion) and "content" not in as_text(completion)
+    assert cot_compositions([[{"role": "assistant", "content": parts}]], "ko")[0].target_share == 1.0
+
+
+def test_content_parts_read_back_from_parquet(tmp_path):
+    """A list<struct<role, content: list<struct<type, text>>>> column comes back as nested numpy arrays."""
+    chats = [[{"role": "assistant", "content": [{"type": "text", "text": "먼저 계산합니다."}]}]]
+    path = tmp_path / "parts.parquet"
+    pq.write_table(pa.table({"completion": chats}), path)
+    column = pq.read_table(path).to_pandas()["completion"]
+    assert as_text(column[0]) == "먼저 계산합니다."

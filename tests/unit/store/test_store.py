@@ -29,6 +29,8 @@ from store_fixtures import (
     db_snapshot,
     drift_target,
     eval_accuracy,
+    eval_lc_acc,
+    eval_lcr,
     eval_target_wr,
     truncate_file,
 )
@@ -120,11 +122,35 @@ def test_store_made_before_the_placement_columns_gains_them(tmp_path: Path) -> N
         apply_schema(con)
         for view in VIEWS:
             con.execute(f"DROP VIEW IF EXISTS {view}")
-        for table, column in (("runs", "device"), ("runs", "engine"), ("eval_summary", "generation")):
+        for table, column in (("runs", "device"), ("runs", "engine"), ("eval_summary", "generation"),
+                              ("eval_summary", "lc_acc"), ("eval_samples", "trit_lc")):
             con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         apply_schema(con)
-        cols = {t: {r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()} for t in ("runs", "eval_summary")}
-    assert {"device", "dtype", "n_accelerators", "engine"} <= cols["runs"] and "generation" in cols["eval_summary"]
+        cols = {t: {r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()}
+                for t in ("runs", "eval_summary", "eval_samples")}
+    assert {"device", "dtype", "n_accelerators", "engine"} <= cols["runs"]
+    assert {"generation", "lc_acc"} <= cols["eval_summary"] and "trit_lc" in cols["eval_samples"]
+
+
+def test_peer_metrics_in_samples_summary_and_v_lang_metrics(store: Path) -> None:
+    """Peer metrics reach eval_samples and eval_summary, v_eval_reaggregated recomputes them and v_lang_metrics
+    lists them next to target_wr with the fixture's hand-computed values."""
+    rows = _rows(store, "SELECT checkpoint, seed, decoding, accuracy, target_wr, think_lcr, answer_lcr, polymath_lcr, "
+                        "trit_lcr, lc_acc FROM v_lang_metrics WHERE split = 'test'")
+    assert len(rows) == 30
+    for checkpoint, seed, _dec, acc, target_wr, *lcr, lc_acc in rows:
+        assert acc == pytest.approx(eval_accuracy(checkpoint, seed))
+        assert target_wr == pytest.approx(eval_target_wr(checkpoint, seed))
+        assert lcr == pytest.approx([eval_lcr(checkpoint, seed)] * 4)
+        assert lc_acc == pytest.approx(eval_lc_acc(checkpoint, seed))
+    # grpo_acc seed 0: 3 correct (items 1-3), 1 in target (item 0): consistent but wrong -> LC&Acc 0
+    assert eval_lc_acc("grpo_acc", 0) == 0.0 and eval_lc_acc("sft", 0) == 0.5
+    again = _rows(store, "SELECT count(*) FROM v_eval_reaggregated a JOIN eval_summary s USING (run_id, decoding) "
+                         "WHERE a.temperature IS NOT DISTINCT FROM s.temperature AND abs(a.lc_acc - s.lc_acc) < 1e-9 "
+                         "AND abs(a.think_lcr - s.think_lcr) < 1e-9 AND abs(a.trit_lcr - s.trit_lcr) < 1e-9")
+    assert again == [(30,)]
+    labels = _rows(store, "SELECT think_lang, count(*) FROM eval_samples WHERE gold_ok GROUP BY ALL ORDER BY 1")
+    assert [lab for lab, _n in labels] == ["en", "ko"]
 
 
 def test_reward_weights_fall_back_to_function_weights(tmp_path: Path) -> None:
@@ -466,6 +492,11 @@ def test_v_eval_check_agrees_and_catches_a_wrong_summary(store: Path, tmp_path: 
         db,
         "SELECT run_id, decoding, summary_accuracy, samples_accuracy FROM v_eval_check WHERE NOT consistent",
     ) == [("ko/seed0/grpo_acc/eval/test", "greedy", 0.5, 0.75)]
+    obj["summary"][0]["accuracy"] = 0.75
+    obj["summary"][1]["lc_acc"] = 0.5  # LC&Acc is checked too
+    write_json(path, obj)
+    ingest(results, db)
+    assert _rows(db, "SELECT decoding, lc_acc_diff FROM v_eval_check WHERE NOT consistent") == [("sampled", 0.5)]
 
 
 def test_translation_tables(store: Path) -> None:

@@ -10,7 +10,9 @@ import pytest
 
 from pipeline.jsonl import read_jsonl
 from pipeline.measure.composition import cot_compositions
+from pipeline.measure.rewards import LanguageConsistencyReward
 from pipeline.runinfo import RunInfo
+from pipeline.store import connect_readonly, ingest
 from pipeline.train.grpo import clear_stale_completions, print_completions, prompt_text, run_grpo
 from support import PROMPT
 
@@ -50,6 +52,30 @@ def test_grpo_logs_every_rollout_with_reward_components(lab, sft_dir, micro, cap
     assert run["params"]["loss_type"] == "grpo" and run["params"]["beta"] == 0.0
     assert run["reward"]["weights"][-1] == 0.5 and run["global_step"] == 2
     assert (run["device"], run["dtype"], run["n_accelerators"]) == ("cpu", "float32", 0)
+
+
+@pytest.mark.parametrize("variant", ["trit_gated", "same_language"])
+def test_grpo_trains_on_a_zoo_variant_that_reads_answers_and_prompts(lab, sft_dir, micro, variant, tmp_path):
+    """TRL passes the ``answer`` column and the prompts to the reward zoo; the logged reward is the variant's."""
+    out = tmp_path / "results" / "ko" / "seed0" / f"grpo_{variant}"
+    info = RunInfo(f"ko/seed0/grpo_{variant}", "grpo", "ko", 0, {}, arm=variant, parent_run_id="ko/seed0/sft")
+    cfg = {**micro.grpo("acc_lc"), "steps": 1, "loss_type": "grpo"}
+    reward = {**micro.reward("acc_lc"), "lc_variant": variant, "lc_weight": 1.0, "accuracy_weight": 0.0}
+    run_grpo(str(sft_dir / "model"), lab / "ko_train.jsonl", out, info, cfg, reward, PROMPT)
+    roll = pd.read_parquet(out / "rollouts.parquet")
+    assert len(roll) == 8 and (roll["reward"] - roll["reward_lang_consistency"]).abs().max() < 1e-9
+    lc = LanguageConsistencyReward(variant)
+    golds = {r["id"]: r["answer"] for r in read_jsonl(lab / "ko_train.jsonl")}
+    expected = lc(roll["completion"].tolist(), lang="ko", answer=[golds[i] for i in roll["item_id"]],
+                  prompts=roll["prompt"].tolist())
+    assert roll["reward_lang_consistency"].tolist() == pytest.approx(expected)
+    assert json.loads((out / "run.json").read_text())["reward"]["lc_variant"] == variant
+    ingest(tmp_path / "results", tmp_path / "c.duckdb")  # the variant and its rewards reach the store
+    with connect_readonly(tmp_path / "c.duckdb") as con:
+        assert con.execute("SELECT arm, lc_variant, lc_weight, accuracy_weight FROM runs").fetchall() == [
+            (variant, variant, 1.0, 0.0)]
+        stored = con.execute("SELECT reward_lang_consistency FROM rollouts ORDER BY step, item_id").fetchall()
+    assert sorted(v for (v,) in stored) == pytest.approx(sorted(expected))
 
 
 def test_chat_prompts_are_stored_as_the_model_saw_them(sft_dir):

@@ -9,8 +9,10 @@ Labelling is script-first (cheap and decisive where it can be):
 
 * Hangul run -> ``ko`` (one word per Hangul run: Korean separates words with spaces; a particle glued to
   an English word, ``cost를``, splits into ``cost`` = en and ``를`` = ko).
-* Han character -> ``zh``, or ``ja`` when the sentence contains kana; every Han/kana character is one word
-  (Chinese and Japanese have no spaces; no segmenter is used, see docs/metrics.md).
+* Han character -> ``ja`` when its sentence has kana, ``zh`` when it has a Chinese-only character (simplified forms
+  such as 们 这, 是), ``ko`` when it has Hangul (hanja), ``ja`` for a Japanese target (kanji-only lines such as 合計)
+  unless the text is Chinese, else ``zh`` (:mod:`.han`); every Han/kana character is one word (Chinese and
+  Japanese have no spaces; no segmenter is used, see docs/metrics.md).
 * Cyrillic word -> ``uk`` if it has a Ukrainian-only letter (і ї є ґ), ``ru`` if it has a Russian-only
   letter (ы э ъ ё); the other Cyrillic words of a sentence follow the letter evidence of that sentence, and
   fastText lid.176 decides (uk vs ru) only when the sentence has no evidence or evidence for both.
@@ -19,12 +21,15 @@ Labelling is script-first (cheap and decisive where it can be):
 * Thai -> ``th`` (one word per 4 Thai characters), Greek/Arabic/Hebrew/Devanagari words -> el/ar/he/hi,
   any other letters -> ``und``.
 
-The modules: :mod:`.rules` (the rule table: every class, word list and threshold), :mod:`.tokens` (math and
-LaTeX removal, the scanner built from the table), :mod:`.fasttext` (the detector), :mod:`.cyrillic` (the uk/ru
-decisions), :mod:`.reference` (the token-level labelling, the definition), :mod:`.fast_tables`,
-:mod:`.fast_latin` and :mod:`.fast` (the exact byte-level fast path, its tables generated from the rule table),
-:mod:`.result` (:class:`Composition`). CoT extraction is :mod:`pipeline.measure.cot`, completion -> text
-:mod:`pipeline.measure.text`.
+Code blocks (``[asy]``, fenced, inline), LaTeX environments, math regions and commands are removed first; dollar
+signs around amounts (``$5 ... $10``) are currency, not math.
+
+The modules: :mod:`.rules` (the rule table: every class, word list and threshold), :mod:`.tokens` (code, LaTeX and
+math removal, the scanner built from the table), :mod:`.fasttext` (the detector), :mod:`.cyrillic` (the uk/ru
+decisions), :mod:`.han` (the zh/ja/ko decisions), :mod:`.reference` (the token-level labelling, the definition),
+:mod:`.fast_tables`, :mod:`.fast_latin` and :mod:`.fast` (the exact byte-level fast path, its tables generated from
+the rule table), :mod:`.result` (:class:`Composition`). CoT extraction is :mod:`pipeline.measure.cot`,
+completion -> text :mod:`pipeline.measure.text`.
 """
 
 from __future__ import annotations
@@ -58,7 +63,7 @@ def _composition(prepared: str, target: str) -> Composition:
     fast = fast_composition(prepared, target)
     if fast is not None:
         return fast
-    return from_labels([lab for _w, lab in labels_of_prepared(prepared)], target)
+    return from_labels([lab for _w, lab in labels_of_prepared(prepared, target)], target)
 
 
 def composition(text: object, target: str) -> Composition:

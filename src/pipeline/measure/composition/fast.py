@@ -4,14 +4,16 @@
 ``None`` when it cannot be sure (the caller then runs the reference). It applies when the text has only fast
 characters (:mod:`.fast_tables`: no kana, no non-ASCII Latin letter, no other script, no Latin word joined by a
 non-ASCII apostrophe, no number-like character glued to a letter), no Cyrillic word has letters of both Ukrainian
-and Russian, and no Cyrillic unit word sits in a text with mixed uk/ru evidence.
+and Russian, no Cyrillic unit word sits in a text with mixed uk/ru evidence, and no sentence with Hangul has Han
+characters without Chinese-only evidence (hanja, :mod:`.han`).
 
 Counting works on views of the UTF-8 text that keep one byte per character at the character's index
 (``bytes.translate``/``split``/``count``) instead of one Python object per word: a script view (one class byte per
 character), a Latin view (letters, digits, apostrophes) and a lower-cased Cyrillic view. Hangul, Han and Greek are
 counted from the script view by their rule (runs, characters, minimum length); Cyrillic words get one label for
 the whole text when its evidence is one-sided, else a label per sentence (:func:`cyrillic_runs`) with the
-decisions of :mod:`.cyrillic` that the reference makes.
+decisions of :mod:`.cyrillic` that the reference makes. Han characters get one label for the whole text
+(:func:`han_text_label`, the decisions of :mod:`.han`).
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from pipeline.measure.composition.cyrillic import (
     sentence_label,
     word_evidence,
 )
-from pipeline.measure.composition.fast_latin import latin_count, latin_first
+from pipeline.measure.composition.fast_latin import latin_count, latin_first, latin_tokens
 from pipeline.measure.composition.fast_tables import (
+    ASCII_BREAK,
     BAR_TO_SPACE,
     BREAK_CHAR,
     CONTINUATION,
@@ -51,13 +54,14 @@ from pipeline.measure.composition.fast_tables import (
     SURE_FAST_BYTES,
     UK_WORDS_B,
 )
+from pipeline.measure.composition.han import has_zh_evidence
 from pipeline.measure.composition.result import EMPTY, Composition, from_counts
 from pipeline.measure.composition.rules import NEUTRAL_CYRILLIC, SCRIPT_BY_NAME, UK_ONLY
 
-__all__ = ["cyrillic_runs", "cyrillic_view", "fast_composition"]
+__all__ = ["cyrillic_runs", "cyrillic_view", "fast_composition", "han_text_label"]
 
-_LAT, _CYR = "lat", "cyr"
-_LAT_CODE, _CYR_CODE = FAST_CODES[_LAT], FAST_CODES[_CYR]
+_LAT, _CYR, _HAN, _KO = "lat", "cyr", "han", "ko"
+_LAT_CODE, _CYR_CODE, _HAN_CODE, _KO_CODE = FAST_CODES[_LAT], FAST_CODES[_CYR], FAST_CODES[_HAN], FAST_CODES[_KO]
 _LABEL = {name: SCRIPT_BY_NAME[name].label for name in FAST_CLASSES if name != _CYR}
 
 
@@ -189,6 +193,44 @@ def _runs_before(runs: list[_Run], label: str, text: str, pos: int) -> int:
     return n
 
 
+_BAR = ASCII_BREAK.encode()
+_NOT_KO_HAN_BAR = bytes(sorted(set(range(256)) - {_KO_CODE[0], _HAN_CODE[0], _BAR[0]}))
+
+
+def _hangul_han_sentences(text: str, scripts: bytes) -> list[tuple[int, int]]:
+    """Character spans of the sentences with both Hangul and Han of fast ``text`` (``scripts``: its script view)."""
+    compact = scripts.translate(None, _NOT_KO_HAN_BAR)  # a stretch between ASCII breaks with both has KH or HK
+    if _KO_CODE + _HAN_CODE not in compact and _HAN_CODE + _KO_CODE not in compact:
+        return []
+    spans, start = [], 0
+    for piece in scripts.split(_BAR):
+        end = start + len(piece)
+        if _KO_CODE in piece and _HAN_CODE in piece:  # split the stretch at the other sentence breaks
+            cuts = [start - 1, *(m.start() for m in BREAK_CHAR.finditer(text, start, end)), end]
+            for a, b in zip(cuts, cuts[1:], strict=False):
+                if _KO_CODE in scripts[a + 1 : b] and _HAN_CODE in scripts[a + 1 : b]:
+                    spans.append((a + 1, b))
+        start = end + 1
+    return spans
+
+
+def han_text_label(text: str, scripts: bytes, target: str) -> str | None:
+    """The one label of the Han characters of prepared ``text`` of fast characters (``scripts``: its script view),
+    or ``None`` when they differ by sentence.
+
+    Fast text has no kana, so :func:`.han.han_label` gives ``zh`` to Han in a sentence with Chinese-only evidence;
+    ``ko`` in a sentence with Hangul otherwise (``None``: left to the token-level path); and else ``ja`` for a
+    Japanese target when the text has no Chinese-only evidence, else ``zh``.
+    """
+    if _KO_CODE in scripts:
+        for start, end in _hangul_han_sentences(text, scripts):
+            if not has_zh_evidence(text, start, end):
+                return None
+    if target == "ja" and not has_zh_evidence(text):
+        return "ja"
+    return "zh"
+
+
 def _glued_number(residue: bytes, text: str) -> bool:
     for lead in NUMBER_GLUED_LEADS:
         if lead in residue:
@@ -212,13 +254,19 @@ def fast_composition(text: str, target: str) -> Composition | None:
     # one byte per character naming its class: counts and positions without regex passes
     scripts = encoded.translate(SCRIPT_TABLE, CONTINUATION)
     label = dict(_LABEL)
+    if _HAN_CODE in scripts:
+        han = han_text_label(text, scripts, target)
+        if han is None:
+            return None
+        label[_HAN] = han
     counts: dict[str, int] = {}
-    latin = None
+    latin = latin_split = None
     views: dict[str, object] = {}  # per simple class: its view (chars, runs) or [(start, n_words), ...] (regex)
     runs: list[_Run] | None = None
     if _LAT_CODE in scripts:
         latin = encoded.translate(LATIN_VIEW, CONTINUATION)
-        counts[_LAT] = latin_count(latin)
+        latin_split = latin_tokens(latin)
+        counts[_LAT] = latin_count(latin, latin_split)
     for name, code, mode, pattern, per_word in _SIMPLE:
         if code not in scripts:
             continue
@@ -262,7 +310,7 @@ def fast_composition(text: str, target: str) -> Composition | None:
 
     def first_of(cls: str) -> int:
         if cls == _LAT:
-            return latin_first(latin)
+            return latin_first(latin, latin_split)
         if cls in views:
             mode, code, view = _MODES[cls], FAST_CODES[cls], views[cls]
             if mode == "chars":
@@ -274,7 +322,8 @@ def fast_composition(text: str, target: str) -> Composition | None:
 
     def count_before(cls: str, pos: int) -> int:
         if cls == _LAT:
-            return latin_count(latin[:pos])
+            prefix = latin[:pos]
+            return latin_count(prefix, latin_tokens(prefix))
         if cls in views:
             mode, code, view = _MODES[cls], FAST_CODES[cls], views[cls]
             if mode == "chars":

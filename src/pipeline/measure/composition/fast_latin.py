@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pipeline.measure.composition.fast_tables import LATIN_SCAN_B, LATIN_TOKEN_B, NEUTRAL_LATIN_B
 
-__all__ = ["latin_count", "latin_first", "latin_words"]
+__all__ = ["latin_count", "latin_first", "latin_tokens", "latin_words"]
 
 
 def latin_words(view: bytes) -> list[bytes]:
@@ -30,7 +30,7 @@ def latin_words(view: bytes) -> list[bytes]:
     return words
 
 
-def _latin_tokens(view: bytes) -> list[bytes] | None:
+def latin_tokens(view: bytes) -> list[bytes] | None:
     """Tokens of a Latin view, each a word (letters) or a number (with a digit, neutral); ``None`` when an
     apostrophe touches a Latin letter or digit (then :func:`latin_words` splits the tokens)."""
     if b"'" in view:
@@ -40,9 +40,8 @@ def _latin_tokens(view: bytes) -> list[bytes] | None:
     return view.split()
 
 
-def latin_count(view: bytes) -> int:
-    """Counted Latin words of a Latin view."""
-    tokens = _latin_tokens(view)
+def latin_count(view: bytes, tokens: list[bytes] | None) -> int:
+    """Counted Latin words of a Latin view (``tokens``: its :func:`latin_tokens`)."""
     if tokens is None:
         words = latin_words(view)
         return len(words) - sum(map(NEUTRAL_LATIN_B.__contains__, words))
@@ -50,9 +49,9 @@ def latin_count(view: bytes) -> int:
     return len(words) - sum(map(NEUTRAL_LATIN_B.__contains__, words))
 
 
-def latin_first(view: bytes) -> int:
-    """Character index of the first counted Latin word (there is one)."""
-    tokens = _latin_tokens(view)
+def latin_first(view: bytes, tokens: list[bytes] | None) -> int:
+    """Character index of the first counted Latin word (there is one) of a Latin view (``tokens``: its
+    :func:`latin_tokens`)."""
     if tokens is not None:
         word = next(t for t in tokens if t.isalpha() and t not in NEUTRAL_LATIN_B)
         # its first whole-token occurrence is that word (an earlier one would be counted too)

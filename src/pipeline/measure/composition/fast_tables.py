@@ -33,9 +33,9 @@ from pipeline.measure.composition.rules import (
 from pipeline.measure.composition.tokens import BREAK, NUMBER, char_class
 
 __all__ = [
-    "BAR_TO_SPACE", "BREAK_CHAR", "CONTINUATION", "CYR_LEXICON_B", "CYR_VIEW", "CYR_WORD", "FAST_CLASSES",
-    "FAST_CODES", "LATIN_APOSTROPHE_JOIN", "LATIN_SCAN_B", "LATIN_TOKEN_B", "LATIN_VIEW", "LEAD_BLOCKS",
-    "LONE_APOSTROPHE", "NEUTRAL", "NEUTRAL_CYRILLIC_LOW_B", "NEUTRAL_LATIN_B", "NON_ASCII_APOSTROPHES",
+    "ASCII_BREAK", "BAR_TO_SPACE", "BREAK_CHAR", "CONTINUATION", "CYR_LEXICON_B", "CYR_VIEW", "CYR_WORD",
+    "FAST_CLASSES", "FAST_CODES", "LATIN_APOSTROPHE_JOIN", "LATIN_SCAN_B", "LATIN_TOKEN_B", "LATIN_VIEW",
+    "LEAD_BLOCKS", "LONE_APOSTROPHE", "NEUTRAL", "NEUTRAL_CYRILLIC_LOW_B", "NEUTRAL_LATIN_B", "NON_ASCII_APOSTROPHES",
     "NON_ASCII_BREAKS_UTF8", "NON_CYRILLIC_MB", "NOT_FAST", "NUMBER_GLUED", "NUMBER_GLUED_LEADS", "NUMBER_LIKE",
     "ONLY", "RU_WORDS_B", "SCRIPT_TABLE", "SURE_FAST_BYTES", "UK_WORDS_B", "lead_byte", "lead_span", "rule_class",
 ]
@@ -171,10 +171,10 @@ def _check_assumptions() -> None:
         s = SCRIPT_BY_NAME[name]
         if name not in ("lat", "cyr") and (s.joiners or s.neutral_words or s.letters_only):
             problems.append(f"{name}: a class counted from the script view has no joiners or neutral words")
-        if name in ("lat", "cyr") and (s.min_chars > 1 or s.chars_per_word or s.letters_only or s.context):
-            problems.append(f"{name}: Latin and Cyrillic words are whole runs of any length, without context")
-        if s.context and s.context[0] in FAST_CLASSES:
-            problems.append(f"{name}: the context class of a fast class is not a fast class")
+        if name in ("lat", "cyr") and (s.min_chars > 1 or s.chars_per_word or s.letters_only):
+            problems.append(f"{name}: Latin and Cyrillic words are whole runs of any length")
+    if "kana" in FAST_CLASSES or SCRIPT_BY_NAME["han"].label != "zh" or SCRIPT_BY_NAME["ko"].label != "ko":
+        problems.append("fast texts have no kana (the Han rule's first case); Han is zh unless the Han rule says not")
     if SCRIPT_BY_NAME["lat"].label != "en" or SCRIPT_BY_NAME["cyr"].label != "cyr":
         problems.append("Latin words are en by default and Cyrillic words uk/ru")
     ascii_letters = {chr(cp) for cp in range(0x80) if chr(cp).isalpha()}
@@ -202,11 +202,14 @@ NUMBER_GLUED_LEADS = tuple(sorted({bytes([lead_byte(cp)]) for a, b in _NUMBER_LI
 
 def _script_table() -> bytes:
     """UTF-8 lead byte -> class byte of the fast character it starts (continuation bytes are deleted), so the
-    translated text has one class byte per character, at the character's index; a space for neutral ones."""
+    translated text has one class byte per character, at the character's index; ``|`` for an ASCII sentence break
+    (the others share lead bytes with neutral characters), a space for other neutral ones."""
     table = bytearray(b" " * 256)
     for cp in range(0x80):
         if rule_class(cp) in FAST_CODES:
             table[cp] = FAST_CODES[rule_class(cp)][0]
+        elif chr(cp) in SENTENCE_BREAKS:
+            table[cp] = ord(ASCII_BREAK)
     for lead, cls in _OWNER.items():
         table[lead] = FAST_CODES[cls][0]
     return bytes(table)
@@ -224,6 +227,7 @@ def _sure_fast_bytes() -> bytes:
     return bytes(sure)
 
 
+ASCII_BREAK = "|"  # an ASCII sentence break in the script view
 SCRIPT_TABLE = _script_table()
 SURE_FAST_BYTES = _sure_fast_bytes()
 CONTINUATION = bytes(range(0x80, 0xC0))

@@ -6,12 +6,14 @@ A rule is edited here once; ``tests/unit/measure/test_composition_rules.py`` che
 
 The scanner tries, at each position: a run of :data:`SENTENCE_BREAKS` (neutral, ends a sentence), a number
 (:data:`NUMBER_CHARS` with at least one of :data:`DIGITS`, neutral), then the classes of :data:`SCRIPTS` in
-order. Everything else (spaces, punctuation, symbols, combining marks) is neutral.
+order. Everything else (spaces, punctuation, symbols, combining marks) is neutral. Before scanning, code blocks,
+LaTeX environments other than :data:`PROSE_ENVIRONMENTS` and math regions are removed (:mod:`.tokens`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from itertools import product
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "NEUTRAL_LATIN",
     "NEUTRAL_LATIN_FORMS",
     "NUMBER_CHARS",
+    "PROSE_ENVIRONMENTS",
     "RU_ONLY",
     "RU_WORDS",
     "SCRIPTS",
@@ -32,8 +35,10 @@ __all__ = [
     "UK_RU_FASTTEXT_AS_UK",
     "UK_RU_FASTTEXT_TOP_K",
     "UK_WORDS",
+    "ZH_FUNCTION_CHARS",
     "Ranges",
     "ScriptClass",
+    "japanese_or_korean",
 ]
 
 Ranges = tuple[tuple[int, int], ...]  # inclusive code-point ranges
@@ -52,10 +57,9 @@ class ScriptClass:
     neutral_words: frozenset[str] = frozenset()  # runs that are neutral (variables, units, function names)
     letters_only: bool = False  # a run with a non-letter (``str.isalpha``) is neutral
     any_letter: bool = False  # catch-all: every other letter or number-like word character (``[^\W\d_]``)
-    context: tuple[str, str] | None = None  # (class, label): words take ``label`` in a sentence with a ``class`` word
 
 
-SENTENCE_BREAKS = ".!?;\n\u3002\uff01\uff1f\uff1b"  # also ends the sentences of the ja and uk/ru context rules
+SENTENCE_BREAKS = ".!?;\n\u3002\uff01\uff1f\uff1b"  # also ends the sentences of the Han and uk/ru rules
 NUMBER_CHARS: Ranges = ((0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A))  # 18, 3x, km2, 2nd: neutral when with a digit
 DIGITS: Ranges = ((0x30, 0x39),)
 APOSTROPHES = "'\u2019\u02bc"  # join Latin and Cyrillic runs: don't, м'ячів
@@ -98,9 +102,8 @@ SCRIPTS: tuple[ScriptClass, ...] = (
     ScriptClass(
         "han",
         ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F), (0x3005, 0x3005), (0x3007, 0x3007)),
-        "zh",
+        "zh",  # or ja / ko by the sentence, the text and the target (Han rules below, :mod:`.han`)
         chars_per_word=1,  # no segmenter: every character is a word
-        context=("kana", "ja"),
     ),
     ScriptClass(
         "kana",
@@ -131,10 +134,14 @@ SCRIPT_BY_NAME: dict[str, ScriptClass] = {s.name: s for s in SCRIPTS}
 UK_ONLY = frozenset("іїєґІЇЄҐ")
 RU_ONLY = frozenset("ыэъёЫЭЪЁ")
 # ... and so do frequent words without a telltale letter that exist in only one of the two languages (lower-cased).
+# A word form that is also a common word of the other language is left out: та, тому (Russian "that" fem., "to that";
+# "тому назад"), кожного (Russian genitive of "кожный", of the skin). Rare homographs stay: Russian коли/буде
+# (archaic), як (yak), зараз (colloquial); Ukrainian потом (instrumental of піт, sweat), но (interjection).
+# tests/unit/measure/test_composition_rules.py checks the lexicons against hand lists of shared words.
 UK_WORDS: frozenset[str] = frozenset(
     """
-    отже що щоб та це тому якщо коли як але або його має мають буде будуть можна потрібно кожен кожна
-    кожного ще вже цього цей ця отримуємо маємо купує коштує вона воно вони ми ви зараз спочатку
+    отже що щоб це якщо коли як але або його має мають буде будуть можна потрібно кожен кожна
+    ще вже цього цей ця отримуємо маємо купує коштує вона воно вони ми ви зараз спочатку
     всього загалом обчислимо знайдемо залишилося тобто
     """.split()
 )
@@ -145,6 +152,27 @@ RU_WORDS: frozenset[str] = frozenset(
     сначала всего значит затем равно вычислим найдем осталось сколько тогда
     """.split()
 )
+# Han characters (:mod:`.han`): Chinese, or Japanese (kanji) or Korean (hanja) by the sentence, the text and the target.
+# Chinese-only evidence is a Han character that is neither Japanese (JIS X 0208, Python's ``shift_jis``) nor Korean
+# (KS X 1001, ``euc_kr``): simplified-only forms such as 们 这 说 为 计 简 单, and rare characters; or one of these
+# Chinese function characters, which Japanese and Korean use only in rare compounds (是非, 一个月). 的 and 了 are not
+# evidence: 目的, 終了 and 完了 are everyday Japanese (and Korean hanja) words.
+ZH_FUNCTION_CHARS = frozenset("是个也")
+
+
+@cache
+def japanese_or_korean() -> frozenset[str]:
+    """The characters of JIS X 0208 and KS X 1001 (every two-byte code of ``shift_jis`` and ``euc_kr`` decoded)."""
+    chars: set[str] = set()
+    codecs = (("shift_jis", [*range(0x81, 0xA0), *range(0xE0, 0xF0)], [*range(0x40, 0x7F), *range(0x80, 0xFD)]),
+              ("euc_kr", range(0xA1, 0xFF), range(0xA1, 0xFF)))
+    for codec, leads, trails in codecs:
+        row = bytes(b for t in trails for b in (0, t, 0x0A))  # lead placeholder, trail byte, newline
+        for lead in leads:
+            chars.update(row.translate(bytes([lead, *range(1, 256)])).decode(codec, "replace").split("\n"))
+    return frozenset(chars - {"", "\ufffd"})
+
+
 # Without evidence in the sentence or the text: the first of uk/ru in fastText's top k; these count as uk.
 UK_RU_FASTTEXT_TOP_K = 20
 UK_RU_FASTTEXT_AS_UK = frozenset({"be"})  # Belarusian shares і/ў; closer to Ukrainian for our purpose
@@ -154,4 +182,13 @@ LATIN_FASTTEXT_MIN_SCORE = 0.8
 LATIN_FASTTEXT_LANGS = frozenset(
     "en fr de es it pt nl sv da no nb nn fi pl cs sk sl hr ro hu tr vi id ms ca gl eu et lv lt is ga cy "
     "sq af sw tl eo la".split()
+)
+
+# LaTeX environments whose content is prose; every other ``\begin{X}...\end{X}`` (tabular, align*, array, cases,
+# asy, ...) is neutral except its \text{}-style arguments, like a math region (:mod:`.tokens`).
+PROSE_ENVIRONMENTS = frozenset(
+    """
+    document abstract itemize enumerate description quote quotation verse center flushleft flushright minipage
+    proof theorem lemma proposition corollary claim definition remark note example exercise problem solution
+    """.split()
 )
