@@ -229,3 +229,35 @@ def test_decimal_comma_as_written_reading_also_counts():
 )
 def test_answer_anchor_start_matches_the_extractor(line, start):
     assert answer_anchor_start(line) == start
+
+
+# Held out: final lines written after the extractor and its corpus, never tuned against (issue 13's review).
+HELD_OUT = {
+    "en_so": "So, the total is 3 + 4. Therefore, the final answer is **{v}**.",
+    "en_dollar_bold": "She earns **${t}** in total.\n\n**Final Answer:** ${t}",
+    "en_boxed_text": "Thus she needs $\\boxed{{{v}\\text{{ apples}}}}$.",
+    "en_answer_colon_eq": "Answer: 6 × 7 - 2 = {v}",
+    "ko_bold_final": "따라서 정답은 **{v}개**입니다.",
+    "ko_final_label": "**최종 답:** {v}",
+    "zh_bold": "因此，最终答案是：**{v}**。",
+    "zh_boxed": "所以答案为 $\\boxed{{{v}}}$。",
+    "uk_bold": "**Відповідь:** {v} грн.",
+    "uk_sentence": "Отже, правильна відповідь — **{v}**.",
+    "ru_so": "Таким образом, ответ: {v}.",
+    "ja_bold": "したがって、答えは **{v}** です。",
+    "th_final": "ดังนั้น คำตอบคือ **{v}**",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HELD_OUT))
+def test_held_out_final_lines_on_real_gsm8k_golds(name):
+    """Correct versions graded correct, off-by-one versions wrong, on 300 real GSM8K golds (thousands with commas)."""
+    from pipeline.jsonl import read_jsonl
+    from pipeline.measure.answers import gsm8k_gold
+
+    golds = [gsm8k_gold(r["answer"]) for r in read_jsonl(shared_data() / "gsm8k" / "test.jsonl")[:300]]
+    template = HELD_OUT[name]
+    for gold in golds:
+        wrong = str(int(gold) + 1)
+        assert check_answer(template.format(v=gold, t=f"{int(gold):,}"), gold).correct, (name, gold)
+        assert not check_answer(template.format(v=wrong, t=f"{int(wrong):,}"), gold).correct, (name, gold)
