@@ -21,8 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pipeline.data.native import BENCHMARKS, SourceError, load_native_with_report
-from pipeline.jsonl import iter_jsonl
+from pipeline.data.native import BENCHMARKS, SourceError, load_native_with_report, read_rows
 from pipeline.measure import answers
 
 log = logging.getLogger(__name__)
@@ -118,18 +117,14 @@ NORMALISERS: dict[str, Callable[[dict[str, Any], str], Normalised]] = {
 }
 
 
-def _read_path(path: Path) -> Iterator[dict[str, Any]]:
+def _read_path(path: Path) -> list[dict[str, Any]]:
+    """Rows of a local dataset file (:func:`pipeline.data.native.read_rows`: jsonl, json, parquet)."""
     if not path.exists():
         raise SourceError(f"dataset file {path} does not exist; fix `path` in the data config")
-    if path.suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        yield from pq.read_table(path).to_pylist()
-    elif path.suffix in (".jsonl", ".json"):
-        yield from iter_jsonl(path)
-    else:
+    if path.suffix not in (".parquet", ".jsonl", ".json"):
         raise SourceError(f"dataset file {path}: unsupported extension {path.suffix!r} "
                           "(use .jsonl or .parquet)")
+    return read_rows(path)
 
 
 def _resolve_simplerl_path(path: Path, spec: dict[str, Any], split_name: str) -> Path:

@@ -12,7 +12,7 @@ from pipeline.evaluate.engines import decodings, make_engine
 from pipeline.jsonl import read_jsonl
 from pipeline.measure.answers import check_answer
 from pipeline.measure.composition import COMPOSITION_FIELDS, cot_compositions
-from pipeline.measure.peers import PEER_FIELDS, PEER_RATES, peer_metrics_many
+from pipeline.measure.peers import PEER_FIELDS, PEER_RATES, peer_metrics_many, peer_rates
 from pipeline.prompts import build_prompt
 from pipeline.runinfo import RunInfo, track_run
 from pipeline.train.models import load_tokenizer, set_threads
@@ -43,7 +43,7 @@ def summarise(rows: pd.DataFrame) -> list[dict[str, Any]]:
         out.append({"decoding": dec, "temperature": None if temp == -1.0 else float(temp), "n": len(grp),
                     "accuracy": float(grp["correct"].mean()), "target_wr": float(grp["target_share"].mean()),
                     "en_wr": float(grp["en_share"].mean()), "other_wr": float(grp["other_share"].mean()),
-                    **{rate: float(grp[field].mean()) for rate, field in PEER_RATES.items()},
+                    **peer_rates(grp[list(PEER_RATES.values())].to_dict("records")),
                     "n_gold_skipped": int((~rows["gold_ok"]).sum())})
     return out
 

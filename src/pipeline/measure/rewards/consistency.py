@@ -27,9 +27,15 @@ from typing import Any
 
 from pipeline.languages import get_language
 from pipeline.measure.answers import check_answer
-from pipeline.measure.composition import COMPOSITION_FIELDS, Composition, compositions, cot_compositions
-from pipeline.measure.langid import fasttext_label, langdetect_probs, langdetect_top
-from pipeline.measure.peers import peer_metrics, think_split
+from pipeline.measure.composition import (
+    COMPOSITION_FIELDS,
+    Composition,
+    compositions,
+    cot_compositions,
+    detect_language,
+)
+from pipeline.measure.langid import langdetect_probs, langdetect_top
+from pipeline.measure.peers import think_split, trit_consistent
 from pipeline.measure.rewards.columns import log_columns, log_metrics, mean, per_item
 from pipeline.measure.text import as_text
 
@@ -70,8 +76,8 @@ def prompt_text(prompt: object) -> str:
 def same_language(completion: object, target: str, prompt: object = None) -> bool:
     """Magistral's condition: prompt, thinking and answer all have one (fastText) language."""
     thinking, answer = think_split(completion)
-    langs = {fasttext_label(thinking), fasttext_label(answer),
-             target if prompt is None else fasttext_label(prompt_text(prompt))}
+    langs = {detect_language(thinking), detect_language(answer),
+             target if prompt is None else detect_language(prompt_text(prompt))}
     return len(langs) == 1 and None not in langs
 
 
@@ -134,8 +140,8 @@ class LanguageConsistencyReward:
             out = []
             for comp, gold, code in zip(completions, golds, langs, strict=True):
                 check = check_answer(comp, "" if gold is None else str(gold), code)
-                metrics = peer_metrics(comp, code, check.format_ok, check.correct)
-                out.append(0.0 if not metrics.trit_lc else 1.0 if check.correct else TRIT_CONSISTENT_WRONG)
+                consistent = trit_consistent(comp, code, check.format_ok)
+                out.append(0.0 if not consistent else 1.0 if check.correct else TRIT_CONSISTENT_WRONG)
             return out
         if self.variant == "same_language":
             prompt_list = per_item(prompts, n, "prompts", required=False)
