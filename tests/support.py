@@ -77,3 +77,34 @@ def job_stats(stdout: str) -> dict[str, int]:
 
     table = stdout.split("Job stats")[1].split("total")[0]
     return {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)$", table, re.M)}
+
+
+# What differs between two runs of the same config by design: wall-clock times and speeds, and the ledger's file
+# fingerprints (run.json records its start and end times). Everything else in the store must be identical.
+VOLATILE_COLUMNS = {"started_at", "finished_at", "wall_seconds", "ingested_at", "recorded_at", "host", "mtime",
+                    "size", "sha256"}
+VOLATILE_METRICS = ("step_time", "train_runtime", "train_samples_per_second", "train_steps_per_second")
+VOLATILE_SUMMARY_KEYS = ("items_per_second", "wall_seconds")
+
+
+def store_contents(db: Path) -> dict[str, list[tuple]]:
+    """Every table of a DuckDB store as sorted rows, without the columns and metrics that carry wall-clock time."""
+    import json
+
+    import duckdb
+
+    out: dict[str, list[tuple]] = {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'").fetchall()]
+        for table in sorted(tables):
+            cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] not in VOLATILE_COLUMNS]
+            where = f"WHERE metric NOT IN {VOLATILE_METRICS}" if table == "train_metrics" else ""
+            rows = con.execute(f"SELECT {', '.join(cols)} FROM {table} {where}").fetchall()
+            if table == "translation_summary":
+                i = cols.index("summary")
+                rows = [(*r[:i], json.dumps({k: v for k, v in json.loads(r[i]).items()
+                                             if k not in VOLATILE_SUMMARY_KEYS}, sort_keys=True), *r[i + 1:])
+                        for r in rows]
+            out[table] = sorted(rows, key=repr)
+    return out

@@ -5,8 +5,8 @@ them in. Everything derived from the config afterwards happens here and nowhere 
 
 * trainer sections: ``sft`` and ``grpo`` as validated; ``recovery`` is the ``sft`` section overridden by the
   fields the recovery section sets itself (the schema gives recovery no trainer defaults for that reason);
-* GRPO arms: the explicit ``arms:`` merged with the grid of ``sweep:`` (:func:`all_arms`); each arm overrides
-  reward fields (:data:`ARM_REWARD_FIELDS`) and GRPO sampling/optimiser fields (:data:`ARM_GRPO_FIELDS`);
+* GRPO arms: the explicit ``arms:`` merged with the grid of ``sweep:`` (:func:`pipeline.arms.all_arms`); each arm
+  overrides reward fields and GRPO sampling/optimiser fields (:mod:`pipeline.arms`);
 * the reward spec, eval settings per split, figure options and per-rule resources;
 * the pretraining-prior sweep: one full config per mix (:func:`prior_config`).
 
@@ -20,157 +20,58 @@ Nothing here imports a heavy library: Snakemake imports this module at DAG parse
 from __future__ import annotations
 
 import copy
-import itertools
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pipeline import layout
+from pipeline.arms import all_arms, split_overrides
+from pipeline.configfile import REPO, ConfigError, canonical, check_yaml, merge, non_finite, schema_validate
 from pipeline.languages import get_language
 
-REPO = Path(__file__).resolve().parents[2]
-SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
-
-# Arm fields that override the shared ``reward`` section, and the ``grpo`` fields an arm (or a sweep) may vary.
-ARM_REWARD_FIELDS = ("accuracy_weight", "format_weight", "lc_weight", "lc_variant", "lc_tau")
-ARM_GRPO_FIELDS = ("temperature", "top_p", "top_k", "repetition_penalty", "beta", "lr")
-ARM_FIELDS = ARM_REWARD_FIELDS + ARM_GRPO_FIELDS
-# Short prefixes used in generated arm names (string-valued fields contribute their value only).
-NAME_PREFIX = {
-    "accuracy_weight": "accw", "format_weight": "fmtw", "lc_weight": "lcw", "lc_tau": "tau",
-    "temperature": "temp", "top_p": "topp", "top_k": "topk", "repetition_penalty": "rep", "beta": "beta",
-    "lr": "lr",
-}
 # Rules whose threads / mem_mb / runtime / gpu / slurm_partition the config's ``resources:`` may set.
 RULES = ("prepare_data", "translate", "pretrain", "sft", "grpo", "recovery", "evaluate", "ingest", "figure",
          "findings", "prior_config", "prior_sweep_figure")
 
 
-class ConfigError(ValueError):
-    """A config the pipeline cannot run; the message names the key and the fix."""
-
-
-class SweepError(ConfigError):
-    """A sweep or arm definition that cannot be expanded."""
-
-
 # -- loading and validation ---------------------------------------------------------------------------------------
 def validate(config: dict[str, Any]) -> dict[str, Any]:
-    """Check ``config`` against the schema (filling its defaults in place) and the cross-key rules; returns it."""
-    from snakemake.utils import validate as schema_validate
+    """Check ``config`` against the schema (filling its defaults in place) and the cross-key rules; returns it.
 
+    Afterwards every mapping of ``config`` has its keys in sorted order (:func:`canonical`; ``sweep`` keeps its
+    field order, which names the arms): Snakemake compares a job's params by their ``repr``, so two configs that
+    differ only in key order give every job the same params (and re-run nothing). The per-job settings below
+    merge sections, so they are put in canonical order again.
+    """
     # eval.split (one split) became eval.splits (a list); say so instead of the schema's "unexpected property".
     if isinstance(config.get("eval"), dict) and "split" in config["eval"]:
         raise ConfigError(
             f"config: eval.split was replaced by eval.splits: [{config['eval']['split']}] (a list; every checkpoint "
             "is evaluated on each split, artifacts under results/{lang}/seed{seed}/eval/{split}/)"
         )
-    schema_validate(config, str(SCHEMA))
+    bad = list(non_finite(config))
+    if bad:
+        raise ConfigError(f"config: {', '.join(bad)} must be a finite number (got NaN or infinity; YAML reads "
+                          ".nan and .inf as numbers)")
+    schema_validate(config)
     Settings(config).check()
+    # sweep: its field order names the generated arms (arm_name), so it is kept as written
+    ordered = {key: config[key] if key == "sweep" else canonical(config[key]) for key in sorted(config)}
+    config.clear()
+    config.update(ordered)
     return config
-
-
-def merge(base: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """``new`` merged into a copy of ``base`` key by key for nested mappings, as Snakemake merges config files."""
-    out = copy.deepcopy(base)
-    for key, value in new.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
 
 
 def load_config(*paths: str | Path) -> dict[str, Any]:
     """Config files merged in order (like ``--configfile a b``) and validated; relative paths are taken from the
     repository root when they do not exist from the working directory."""
-    import yaml
-
     config: dict[str, Any] = {}
     for path in paths:
         path = Path(path)
         if not path.exists() and (REPO / path).exists():
             path = REPO / path
-        config = merge(config, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        config = merge(config, check_yaml(path))
     return validate(config)
-
-
-# -- GRPO arms: explicit arms merged with a sweep grid -----------------------------------------------------------
-def format_value(value: Any) -> str:
-    """A value as a name fragment: ``0.25 -> 0p25``, ``1e-05 -> 1em05``, ``threshold -> threshold``.
-
-    >>> format_value(0.25), format_value(1e-05), format_value(1.0)
-    ('0p25', '1em05', '1p0')
-    """
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e6:
-        text = f"{value:.1f}"
-    else:
-        text = str(value)
-    text = text.lower().replace(".", "p").replace("-", "m").replace("+", "")
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
-
-
-def arm_name(overrides: dict[str, Any], prefix: str = "") -> str:
-    """Deterministic readable name of one sweep point (fields in the given order).
-
-    >>> arm_name({"lc_weight": 0.5, "lc_variant": "threshold", "temperature": 0.7})
-    'lcw0p5_threshold_temp0p7'
-    """
-    parts = [prefix] if prefix else []
-    for name, value in overrides.items():
-        parts.append(NAME_PREFIX.get(name, "") + format_value(value))
-    return "_".join(parts)
-
-
-def expand_sweep(sweep: dict[str, Any] | None, prefix: str = "") -> dict[str, dict[str, Any]]:
-    """Arms for every combination of the sweep grid (``itertools.product`` in field order; empty -> none)."""
-    if not sweep:
-        return {}
-    unknown = sorted(set(sweep) - set(ARM_FIELDS))
-    if unknown:
-        raise SweepError(f"config: sweep fields {unknown} cannot vary per arm; allowed: {list(ARM_FIELDS)}")
-    names = list(sweep)
-    for name in names:
-        if not isinstance(sweep[name], list) or not sweep[name]:
-            raise SweepError(f"config: sweep.{name} must be a non-empty list of values")
-    arms: dict[str, dict[str, Any]] = {}
-    for combo in itertools.product(*(sweep[n] for n in names)):
-        overrides = dict(zip(names, combo, strict=True))
-        name = arm_name(overrides, prefix)
-        if name in arms:
-            raise SweepError(f"config: sweep values {overrides} and {arms[name]} both give arm name {name!r}")
-        arms[name] = overrides
-    return arms
-
-
-def all_arms(explicit: dict[str, dict[str, Any]] | None, sweep: dict[str, Any] | None,
-             prefix: str = "") -> dict[str, dict[str, Any]]:
-    """Explicit arms first, then the sweep's; a name clash, a bad name or an unknown field is an error."""
-    arms = {name: dict(over) for name, over in (explicit or {}).items()}
-    for name, over in expand_sweep(sweep, prefix).items():
-        if name in arms:
-            raise SweepError(f"config: sweep arm {name!r} clashes with an explicit arm of the same name; "
-                             "rename the explicit arm")
-        arms[name] = over
-    for name, over in arms.items():
-        if not re.fullmatch(layout.ARM, name):
-            raise SweepError(f"config: arm name {name!r} must match {layout.ARM}")
-        unknown = sorted(set(over) - set(ARM_FIELDS))
-        if unknown:
-            raise SweepError(f"config: arms.{name} has unknown fields {unknown}; allowed: {list(ARM_FIELDS)}")
-    if not arms:
-        raise SweepError("config: no GRPO arms; declare at least one under arms: or sweep:")
-    return arms
-
-
-def split_overrides(overrides: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(reward overrides, grpo overrides) of one arm."""
-    reward = {k: v for k, v in overrides.items() if k in ARM_REWARD_FIELDS}
-    grpo = {k: v for k, v in overrides.items() if k in ARM_GRPO_FIELDS}
-    return reward, grpo
 
 
 # -- the pretraining-prior sweep ----------------------------------------------------------------------------------
@@ -193,7 +94,7 @@ def prior_config(config: dict[str, Any], prior: str) -> dict[str, Any]:
     out["pretrain"]["mix"] = dict(mixes[prior])
     out["seeds"] = list(sweep.get("seeds") or config["seeds"])
     out.pop("prior_sweep", None)
-    return out
+    return {key: out[key] if key == "sweep" else canonical(out[key]) for key in sorted(out)}
 
 
 def settings_by_root(config: dict[str, Any]) -> dict[str, Settings]:
@@ -229,6 +130,9 @@ class Settings:
         # World families the pretraining corpus shows only with English reasoning (docs/world.md).
         self.english_only: list[str] = list((data.get("world") or {}).get("english_only_families") or [])
         self.store: str = self.resolve(config["store"]["path"])
+        # the store's path inside its root (store.path is relative to results/), the ingest rule's output
+        parts = Path(config["store"]["path"]).parts
+        self.store_in_root: str = "/".join(parts[1:]) if parts[:1] == (layout.RESULTS,) else ""
 
     def resolve(self, path: str) -> str:
         """A config path as seen from the working directory: relative paths are relative to this root's workdir
@@ -238,11 +142,23 @@ class Settings:
     # -- checks that need more than one key (the schema checks each key alone) --------------------------------
     def check(self) -> None:
         """Raise :class:`ConfigError` for combinations of keys the pipeline cannot run."""
-        from pipeline.data.native import config_problems
+        from pipeline.data.native import config_problems, is_native
         from pipeline.data.world.generate import FAMILIES
 
         for lang in self.langs:
             get_language(lang)
+        for key, values in (("languages", self.langs), ("seeds", self.seeds), ("eval.splits", self.eval_splits),
+                            ("recovery.arms", self.recovery_arms),
+                            ("prior_sweep.seeds", (self.config.get("prior_sweep") or {}).get("seeds") or [])):
+            repeated = sorted({v for v in values if list(values).count(v) > 1}, key=str)
+            if repeated:
+                raise ConfigError(f"config: {key} lists {repeated} more than once ({list(values)}); each value is "
+                                  "one run, list it once")
+        store = Path(self.config["store"]["path"])
+        if store.is_absolute() or store.parts[0] != layout.RESULTS or ".." in store.parts or len(store.parts) < 2:
+            raise ConfigError(f"config: store.path {str(store)!r} must be a relative path inside {layout.RESULTS}/ "
+                              "(the store is an output of the DAG, rebuilt when missing); symlink it elsewhere if "
+                              "needed")
         for name, split in (("data.train_split", self.train_split), ("data.sft_split", self.sft_split)):
             if split not in self.splits:
                 raise ConfigError(f"config: {name} names a split not in data.splits ({self.splits})")
@@ -257,9 +173,11 @@ class Settings:
         if unknown:
             raise ConfigError(f"config: recovery.arms {unknown} are not GRPO arms ({list(self.arms)})")
         grpo = self.config["grpo"]
-        if grpo["batch_size"] * grpo.get("grad_accum", 1) % grpo["num_generations"]:
-            raise ConfigError("config: grpo.batch_size x grpo.grad_accum must be a multiple of "
-                              "grpo.num_generations (prompts x group size)")
+        batch, accum, group = grpo["batch_size"], grpo.get("grad_accum", 1), grpo["num_generations"]
+        if batch * accum % group:
+            raise ConfigError(f"config: grpo.batch_size x grpo.grad_accum = {batch} x {accum} = {batch * accum} "
+                              f"must be a multiple of grpo.num_generations = {group} (each prompt's group of "
+                              f"completions fills the batch); e.g. batch_size: {group * max(1, batch // group)}")
         source = self.config["data"]["splits"][self.sft_split]["source"]
         if (self.sft_enabled or self.recovery_arms) and source == "simplerl":
             raise ConfigError(
@@ -276,9 +194,14 @@ class Settings:
         if self.pretrained_here and not self.synthetic:
             raise ConfigError("config: model.base 'pretrain' needs a synthetic data split (the pretraining corpus "
                               "source)")
-        if prior_names(self.config) and Path(self.config["store"]["path"]).is_absolute():
-            raise ConfigError("config: prior_sweep needs a relative store.path (each mix's pipeline keeps its own "
-                              "store under results/priors/{prior}/)")
+        if self.config["translation"]["backend"] == "template":
+            needs = [name for name, split in self.config["data"]["splits"].items()
+                     if split["source"] != "synthetic" and not is_native(split)]
+            if needs:
+                raise ConfigError(
+                    f"config: translation.backend 'template' translates only synthetic splits (from the world's "
+                    f"parallel text); data.splits {needs} are not synthetic: set translation.backend to "
+                    "deep_translator or hf, or use a native benchmark source (docs/benchmarks.md)")
 
     # -- checkpoints -------------------------------------------------------------------------------------------
     def checkpoints(self) -> list[str]:
@@ -290,6 +213,19 @@ class Settings:
         names += [layout.checkpoint_name("recovery", arm) for arm in self.recovery_arms]
         return names
 
+    def trained_checkpoints(self) -> list[str]:
+        """Checkpoints trained by this pipeline (each has a run.json and a train log): the base model only when it
+        is pretrained here."""
+        return [c for c in self.checkpoints() if c != layout.checkpoint_name("base") or self.pretrained_here]
+
+    def run_ids(self) -> list[str]:
+        """Every run id this config produces, training and eval (the store's ``config_runs``)."""
+        cells = [(lang, seed) for lang in self.langs for seed in self.seeds]
+        ids = [layout.run_id(lang, seed, c) for lang, seed in cells for c in self.trained_checkpoints()]
+        ids += [layout.eval_run_id(lang, seed, c, split) for lang, seed in cells for c in self.checkpoints()
+                for split in self.eval_splits]
+        return ids
+
     def grpo_start(self) -> str:
         """The checkpoint GRPO starts from: the SFT warm-start, or the base model when it is off."""
         return layout.checkpoint_name("sft" if self.sft_enabled else "base")
@@ -297,41 +233,41 @@ class Settings:
     # -- per-job settings (recorded as the job's params in run.json) ------------------------------------------
     def pretrain(self) -> dict[str, Any]:
         """Pretraining settings, with the world's English-only families (English-reasoning documents only)."""
-        return {**self.config.get("pretrain", {}), "english_only_families": self.english_only}
+        return canonical({**self.config.get("pretrain", {}), "english_only_families": self.english_only})
 
     def sft(self) -> dict[str, Any]:
         """The SFT warm-start's trainer settings (the validated ``sft`` section)."""
-        return dict(self.config["sft"])
+        return canonical(dict(self.config["sft"]))
 
     def recovery(self) -> dict[str, Any]:
         """Recovery fine-tuning: the SFT warm-start's settings, overridden by what the recovery section sets."""
         sft = {k: v for k, v in self.config["sft"].items() if k != "enabled"}
         own = {k: v for k, v in self.config["recovery"].items() if k != "arms"}
-        return {**sft, **own}
+        return canonical({**sft, **own})
 
     def grpo(self, arm: str) -> dict[str, Any]:
         """GRPO trainer settings of one arm: the ``grpo`` section overridden by the arm's GRPO fields."""
-        return {**self.config["grpo"], **split_overrides(self.arms[arm])[1]}
+        return canonical({**self.config["grpo"], **split_overrides(self.arms[arm])[1]})
 
     def reward(self, arm: str) -> dict[str, Any]:
         """The reward shape of one arm: the shared ``reward`` section overridden by the arm's reward fields."""
-        return {**self.config["reward"], **split_overrides(self.arms[arm])[0]}
+        return canonical({**self.config["reward"], **split_overrides(self.arms[arm])[0]})
 
     def evaluation(self, split: str) -> dict[str, Any]:
         """Settings of one evaluate job: the eval section without the split list, plus this job's ``split``
         (so adding a split to eval.splits does not change, and re-run, the jobs of the others)."""
-        return {**{k: v for k, v in self.config["eval"].items() if k != "splits"}, "split": split}
+        return canonical({**{k: v for k, v in self.config["eval"].items() if k != "splits"}, "split": split})
 
     def figure_options(self) -> dict[str, Any]:
         """Options of every figure: the figures section, with the eval split the eval figures show."""
-        return {**(self.config.get("figures") or {}), "split": self.figure_split}
+        return canonical({**(self.config.get("figures") or {}), "split": self.figure_split})
 
     def translation(self) -> dict[str, Any]:
         """The translation section, its cache directory resolved against this root's workdir."""
         cfg = dict(self.config["translation"])
         if cfg.get("cache_dir"):
             cfg["cache_dir"] = self.resolve(cfg["cache_dir"])
-        return cfg
+        return canonical(cfg)
 
     # -- resources -----------------------------------------------------------------------------------------------
     def resource(self, rule: str, key: str, fallback: Any) -> Any:

@@ -10,19 +10,9 @@ import pytest
 import yaml
 
 from pipeline import layout, settings
+from pipeline.arms import ARM_FIELDS, SweepError, all_arms, expand_sweep, split_overrides
 from pipeline.measure.rewards import LC_VARIANTS
-from pipeline.settings import (
-    ARM_FIELDS,
-    ConfigError,
-    Settings,
-    SweepError,
-    all_arms,
-    every_job,
-    expand_sweep,
-    load_config,
-    prior_config,
-    split_overrides,
-)
+from pipeline.settings import ConfigError, Settings, every_job, load_config, prior_config
 from support import DEFAULT_CONFIG, MICRO, ROOT
 
 SCHEMA = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())
@@ -133,7 +123,7 @@ def test_prior_config_swaps_only_the_mix_and_seeds():
 
 def test_each_prior_root_keeps_its_store_and_caches_in_its_own_directory():
     roots = settings.settings_by_root(load_config(DEFAULT_CONFIG))
-    assert list(roots) == ["results", *(layout.prior_root(p) for p in ("en88", "en70", "en50"))]
+    assert sorted(roots) == sorted(["results", *(layout.prior_root(p) for p in ("en88", "en70", "en50"))])
     en70 = roots[layout.prior_root("en70")]
     assert en70.store == "results/priors/en70/results/collapse.duckdb"
     assert en70.translation()["cache_dir"] == "results/priors/en70/results/cache/translation"
@@ -159,6 +149,21 @@ def test_each_prior_root_keeps_its_store_and_caches_in_its_own_directory():
     ({"data": {"sft_split": "pm", "splits": {"pm": {"source": "polymath"}}}},
      "data.sft_split 'pm' is a native PolyMath split, which is evaluation-only"),
     ({"data": {"splits": {"mm": {"source": "mmath", "levels": ["low"]}}}}, "levels apply to polymath only"),
+    # issue 14: the numbers of a bad batch, non-finite numbers (naming the arm), repeated seeds, a translator that
+    # cannot translate a split, a store outside the results tree
+    ({"grpo": {"batch_size": 6}}, "grpo.batch_size x grpo.grad_accum = 6 x 1 = 6 must be a multiple of "
+     "grpo.num_generations = 4"),
+    ({"arms": {"acc_lc": {"lc_weight": float("nan")}}}, "config: arms.acc_lc.lc_weight must be a finite number"),
+    ({"arms": {"acc_lc": {"lc_weight": float("inf")}}}, "config: arms.acc_lc.lc_weight must be a finite number"),
+    ({"sweep": {"lc_weight": [0.5, float("-inf")]}}, "config: sweep.lc_weight[1] must be a finite number"),
+    ({"seeds": [0, 1, 0]}, "config: seeds lists [0] more than once ([0, 1, 0])"),
+    ({"languages": ["ko", "ko"]}, "config: languages lists ['ko'] more than once"),
+    ({"data": {"splits": {"gsm": {"source": "gsm8k", "path": "x.jsonl"}}}},
+     "translation.backend 'template' translates only synthetic splits (from the world's parallel text); "
+     "data.splits ['gsm'] are not synthetic"),
+    ({"store": {"path": "/tmp/elsewhere.duckdb"}}, "store.path '/tmp/elsewhere.duckdb' must be a relative path inside "
+     "results/"),
+    ({"store": {"path": "db/collapse.duckdb"}}, "store.path 'db/collapse.duckdb' must be a relative path inside"),
 ])
 def test_cross_key_problems_are_config_errors(change, message):
     config = settings.merge(yaml.safe_load(MICRO.read_text()), change)
@@ -194,3 +199,49 @@ def test_cli_prints_every_job_s_settings(capsys):
     jobs = json.loads(capsys.readouterr().out)
     assert jobs["recovery/acc"]["grad_accum"] == 4 and jobs["recovery/acc"]["steps"] == 100
     assert set(jobs) == {"sft", "grpo/acc", "grpo/acc_lc", "recovery/acc", "evaluate/test", "evaluate/math500"}
+
+
+def test_a_schema_error_is_one_short_line_naming_the_key():
+    config = settings.merge(yaml.safe_load(MICRO.read_text()), {"grpo": {"batch_sizee": 8}})
+    with pytest.raises(ConfigError) as err:
+        settings.validate(config)
+    message = str(err.value)
+    assert message.startswith("config: grpo: ") and "'batch_sizee' was unexpected" in message
+    assert len(message) < 400 and "\n" not in message  # not Snakemake's dump of the whole schema and config
+
+
+def test_a_yaml_syntax_error_names_file_line_and_column(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("languages: [ko]\nseeds: [0, 1\neval: {splits: [test]}\n")
+    with pytest.raises(ConfigError, match=re.escape(f"{bad}:3:5: YAML syntax error")):
+        settings.check_yaml(bad)
+    with pytest.raises(ConfigError, match="bad.yaml:3:5"):
+        load_config(bad)
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes("experiment: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(ConfigError, match="latin1.yaml: not UTF-8 text"):
+        settings.check_yaml(latin1)
+
+
+def test_key_order_does_not_change_any_job_s_settings(tmp_path):
+    """Snakemake compares params by repr: a config with its keys reordered must give every job the same repr."""
+    def reverse(node):
+        if isinstance(node, dict):
+            return {k: reverse(node[k]) for k in reversed(list(node))}
+        return [reverse(v) for v in node] if isinstance(node, list) else node
+
+    raw = yaml.safe_load(DEFAULT_CONFIG.read_text())
+    flipped = tmp_path / "flipped.yaml"
+    flipped.write_text(yaml.safe_dump(reverse(raw), sort_keys=False))
+    a, b = Settings(load_config(DEFAULT_CONFIG)), Settings(load_config(flipped))
+    assert [repr(job) for job in every_job(a)] == [repr(job) for job in every_job(b)]
+    assert repr(a.pretrain()) == repr(b.pretrain()) and repr(a.translation()) == repr(b.translation())
+    assert repr(a.config["data"]["splits"]) == repr(b.config["data"]["splits"])
+    assert repr(prior_config(a.config, "en70")) == repr(prior_config(b.config, "en70"))
+
+
+def test_run_ids_name_every_training_and_eval_run_of_the_config():
+    s = Settings(load_config(MICRO))
+    ids = s.run_ids()
+    assert "ko/seed0/base" in ids and "ko/seed0/grpo_acc_lc" in ids and "ko/seed0/recovery_acc/eval/test" in ids
+    assert len(ids) == len(set(ids)) == 5 + 5  # five trained checkpoints, five evaluated on one split

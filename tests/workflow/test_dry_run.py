@@ -19,12 +19,30 @@ PRIOR_SWEEP = SCENARIOS / "config_prior_sweep" / "config.yaml"
     ({"grpo__batch_size": 6}, "multiple of grpo.num_generations"),
     ({"recovery__arms": ["nope"]}, "recovery.arms"),
     ({"eval__split": "test"}, "eval.split was replaced by eval.splits: [test]"),
-    ({"eval__splits": []}, "['eval']['properties']['splits']"),
+    ({"eval__splits": []}, "config: eval.splits: [] should be non-empty"),
+    # issue 14: NaN/inf named with their arm before any job (not when the GRPO job starts), repeated seeds
+    ({"arms__acc_lc__lc_weight": float("nan")}, "config: arms.acc_lc.lc_weight must be a finite number"),
+    ({"arms__acc__lc_weight": float("inf")}, "config: arms.acc.lc_weight must be a finite number"),
+    ({"seeds": [0, 0]}, "config: seeds lists [0] more than once"),
+    # the template translator on a GSM8K split: an error before any job, not 0 items after an hour of retries
+    ({"data__splits__test": {"source": "gsm8k", "path": "gsm8k_test.jsonl"}},
+     "translation.backend 'template' translates only synthetic splits"),
 ])
 def test_bad_config_is_rejected_with_a_clear_message(tmp_path, changes, message):
     result = snakemake(tmp_path, "-n", configs=(write_config(tmp_path, **changes),), timeout=120)
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
+    assert "Job stats" not in result.stdout
+    assert len((result.stdout + result.stderr).splitlines()) < 40  # the error, not a dump of schema and config
+
+
+def test_a_yaml_syntax_error_in_the_workflow_config_names_file_line_and_column(tmp_path):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.yaml").write_text(MICRO.read_text().replace("seeds: [0]", "seeds: [0"))
+    result = snakemake(tmp_path, "-n", configs=(), timeout=120)
+    assert result.returncode != 0
+    assert re.search(r"config/config\.yaml:\d+:\d+: YAML syntax error", result.stdout + result.stderr), \
+        (result.stdout + result.stderr)[-2000:]
 
 
 def test_default_and_micro_configs_dry_run(tmp_path):
@@ -54,7 +72,7 @@ def test_prior_sweep_is_one_dag_with_a_results_root_per_mix(tmp_path):
     assert stats["figure"] == 6 and stats["prior_sweep_figure"] == 1
     roots = set(re.findall(r"wildcards: root=(\S+), lang=ko, seed=0$", result.stdout, re.M))
     assert roots == {"results/priors/en90/results", "results/priors/en50/results"}
-    assert "results/priors/en50/results/collapse.duckdb" not in result.stdout  # a side file, not an output
+    assert "output: results/priors/en50/results/collapse.duckdb (update)" in result.stdout  # an output, kept
     assert "results/priors/en90/results/findings.json" in result.stdout
 
 

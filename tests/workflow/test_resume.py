@@ -84,6 +84,10 @@ def test_killed_grpo_job_resumes_from_its_checkpoint(tmp_path):
     steps = [row["step"] for row in map(json.loads, (run_dir / "train_log.jsonl").read_text().splitlines())
              if "loss" in row]
     assert steps == list(range(1, STEPS + 1))
+    # train_loss averages every step, the ones before the resume too (issue 14: it covered only those after)
+    losses = [row["loss"] for row in map(json.loads, (run_dir / "train_log.jsonl").read_text().splitlines())
+              if "loss" in row]
+    assert info["train_loss"] == pytest.approx(sum(losses) / len(losses), rel=1e-9)
     rollouts = pd.read_parquet(run_dir / "rollouts.parquet")
     assert sorted(rollouts["step"].unique()) == list(range(1, STEPS + 1))
     assert not list(run_dir.glob("checkpoint-*")), "checkpoints are removed after a successful run"

@@ -97,6 +97,21 @@ def eval_outputs(root, splits=None):
     return expand(f"{root}/{L.EVAL_SUMMARY}", lang=s.langs, seed=s.seeds, split=splits, checkpoint=s.checkpoints())
 
 
+def store_inputs(root):
+    """Every artifact the ingest of ``root`` reads (docs/artifacts.md): a missing one is made first, a changed one
+    re-runs the ingest."""
+    s = ROOTS[root]
+    data = [f"{root}/{t}" for t in (L.TRANSLATED, L.TRANSLATION_QC, L.TRANSLATION_SUMMARY)]
+    trained = [f"{root}/{L.RUN_JSON}", f"{root}/{L.TRAIN_LOG}"]
+    evals = [f"{root}/{L.EVAL_SUMMARY}", f"{root}/{L.EVAL_SAMPLES}"]
+    return dict(
+        translations=expand(data, lang=s.langs, split=s.splits),
+        trained=expand(trained, lang=s.langs, seed=s.seeds, checkpoint=s.trained_checkpoints()),
+        rollouts=rollout_outputs(root),
+        evals=expand(evals, lang=s.langs, seed=s.seeds, split=s.eval_splits, checkpoint=s.checkpoints()),
+    )
+
+
 def rollout_outputs(root):
     s = ROOTS[root]
     grpo = [L.checkpoint_name("grpo", arm) for arm in s.arms]
@@ -115,6 +130,6 @@ def figure_inputs(wildcards):
 
 
 def root_outputs(root):
-    """Everything target ``all`` asks of one root: the store's ingest report, the findings and the figures."""
-    return [f"{root}/{L.INGEST_REPORT}", f"{root}/{L.FINDINGS_MD}", f"{root}/{L.FINDINGS_JSON}",
-            *figure_outputs(root)]
+    """Everything target ``all`` asks of one root: the store and its ingest report, the findings and the figures."""
+    return [f"{root}/{ROOTS[root].store_in_root}", f"{root}/{L.INGEST_REPORT}", f"{root}/{L.FINDINGS_MD}",
+            f"{root}/{L.FINDINGS_JSON}", *figure_outputs(root)]

@@ -1,7 +1,9 @@
 # The one writer of each root's DuckDB store: ingests every artifact of the root (idempotent, incremental), and
 # the paper's findings read back from it.
-# The database file itself is not a Snakemake output (Snakemake would delete it before each run);
-# the ingest report is, and figures depend on it with ancient() so they re-run only when their own inputs change.
+# The store is an output of the DAG, flagged update() so Snakemake keeps it (and backs it up, restoring it if the
+# job fails) instead of deleting it before the job: a deleted store is rebuilt, and every artifact the ingest reads
+# is an input, so a changed or missing artifact re-runs (or first re-makes) what the store holds.
+# Figures and findings depend on the ingest report with ancient() so they re-run only when their own inputs change.
 
 
 localrules:
@@ -12,13 +14,12 @@ localrules:
 
 rule ingest:
     input:
-        evals=lambda wc: eval_outputs(wc.root),
-        runs=lambda wc: training_outputs(wc.root),
-        translations=lambda wc: translated_outputs(wc.root),
+        unpack(lambda wc: store_inputs(wc.root)),
     output:
+        db=update(P(S.store_in_root)),
         report=P(L.INGEST_REPORT),
     params:
-        db=lambda wc: at(wc).store,
+        current=lambda wc: at(wc).run_ids(),
     threads: S.resource("ingest", "threads", 1)
     resources:
         **S.resources("ingest", mem_mb=2000, runtime=30),

@@ -6,5 +6,7 @@ from pipeline.smk import job_log
 from pipeline.store import ingest
 
 with job_log(snakemake):
-    counts = ingest(Path(snakemake.wildcards.root), Path(snakemake.params.db))
-    write_json(snakemake.output.report, {"db": snakemake.params.db, "counts": counts})
+    report = ingest(Path(snakemake.wildcards.root), Path(snakemake.output.db), current=snakemake.params.current)
+    for note in report["notes"]:
+        print(note)
+    write_json(snakemake.output.report, {"db": snakemake.output.db, **report})

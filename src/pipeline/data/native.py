@@ -17,6 +17,7 @@ training. Rows come from a local ``path`` (a directory of per-language files, or
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import time
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pipeline.jsonl import iter_jsonl, read_jsonl, write_json, write_jsonl
+from pipeline.jsonl import iter_jsonl, read_jsonl, read_text, write_json, write_jsonl
 
 
 class SourceError(ValueError):
@@ -110,7 +111,19 @@ def config_problems(splits: dict[str, dict[str, Any]], langs: list[str], trained
 
 # -- reading rows ------------------------------------------------------------------------------------------------
 def read_rows(path: Path) -> list[dict[str, Any]]:
-    """Rows of one file: ``.jsonl``, ``.json`` (a JSON array, or JSON Lines), ``.parquet`` or an MGSM ``.tsv``."""
+    """Rows of one file: ``.jsonl``, ``.json`` (a JSON array, or JSON Lines), ``.parquet`` or an MGSM ``.tsv``.
+
+    A file with no records is a :class:`SourceError` naming it; a byte that is not UTF-8 (text formats) a
+    :class:`pipeline.jsonl.JsonlError` naming the file, line and byte offset.
+    """
+    rows = _read_any(path)
+    if not rows:
+        raise SourceError(f"dataset file {path} holds no records (it is empty or has only blank lines); "
+                          "check the download or fix `path` in the data config")
+    return rows
+
+
+def _read_any(path: Path) -> list[dict[str, Any]]:
     if path.suffix == ".tsv":
         return _read_tsv(path)
     if path.suffix == ".parquet":
@@ -118,10 +131,11 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
 
         return pq.read_table(path).to_pylist()
     if path.suffix == ".json":
+        text = read_text(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(text)
         except json.JSONDecodeError:
-            return read_jsonl(path)  # JSON Lines under a .json name
+            return read_jsonl(path)  # JSON Lines under a .json name (or broken: the error names the line)
         if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
             raise SourceError(f"{path}: expected a JSON array of records")
         return data
@@ -133,14 +147,14 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
 def _read_tsv(path: Path) -> list[dict[str, Any]]:
     """MGSM's original files: ``question<TAB>answer_number`` per line, no header."""
     rows = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        for lineno, cells in enumerate(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE), start=1):
-            if not cells:
-                continue
-            if len(cells) != 2:
-                raise SourceError(f"{path}:{lineno}: expected 2 tab-separated fields (question, answer_number), "
-                                  f"got {len(cells)}")
-            rows.append({"question": cells[0], "answer_number": cells[1]})
+    text = io.StringIO(read_text(path), newline="")  # splits lines exactly as open(newline="") does
+    for lineno, cells in enumerate(csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE), start=1):
+        if not "".join(cells).strip():  # a blank line, as JSON Lines readers skip them
+            continue
+        if len(cells) != 2:
+            raise SourceError(f"{path}:{lineno}: expected 2 tab-separated fields (question, answer_number), "
+                              f"got {len(cells)}")
+        rows.append({"question": cells[0], "answer_number": cells[1]})
     return rows
 
 
@@ -157,7 +171,7 @@ def _select(rows: list[dict[str, Any]], lang: str, level: str | None, where: str
     for i, row in enumerate(rows):
         row_lang, row_level = _row_tags(row)
         if row_lang is None:
-            raise SourceError(f"{where} record {i}: missing field 'lang' (a file holding every language needs it "
+            raise SourceError(f"{where} record {i + 1}: missing field 'lang' (a file holding every language needs it "
                               "on each record; or use a directory of per-language files)")
         if row_lang == lang and (level is None or row_level == level):
             out.append(row)
@@ -307,10 +321,10 @@ def load_native_with_report(spec: dict[str, Any], split_name: str,
             if limit is not None and len(records) >= limit:
                 break
             n_read += 1
-            item = NORMALISERS[bench.name](row, f"{origin} record {position}", position, level)
+            item = NORMALISERS[bench.name](row, f"{origin} record {position + 1}", position, level)
             item_id = f"{bench.name}-{split_name}-{item.key}"
             if item_id in seen:
-                raise SourceError(f"{origin} record {position}: duplicate item id {item_id!r}")
+                raise SourceError(f"{origin} record {position + 1}: duplicate item id {item_id!r}")
             seen.add(item_id)
             if not item.gold:
                 skipped.append(item_id)

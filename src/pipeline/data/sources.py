@@ -11,6 +11,8 @@ A dataset comes either from a local file (``path``) or from the Hugging Face hub
 through ``datasets.load_dataset``). Ids are ``{source}-{split}-{index:05d}`` where ``index`` is the
 position of the item in the source file, so they stay stable when items are skipped or ``limit`` is set.
 A record without a parseable gold answer is a counted skip, reported by :func:`load_records_with_report`.
+A local file with no records is an error (:func:`pipeline.data.native.read_rows`); record numbers in error
+messages are 1-based (record N of a JSON Lines file is on line N when it has no blank lines).
 """
 
 from __future__ import annotations
@@ -118,7 +120,11 @@ NORMALISERS: dict[str, Callable[[dict[str, Any], str], Normalised]] = {
 
 
 def _read_path(path: Path) -> list[dict[str, Any]]:
-    """Rows of a local dataset file (:func:`pipeline.data.native.read_rows`: jsonl, json, parquet)."""
+    """Rows of a local dataset file (:func:`pipeline.data.native.read_rows`: jsonl, json, parquet).
+
+    A file with no records is a :class:`SourceError`; a non-UTF-8 byte a :class:`pipeline.jsonl.JsonlError`
+    naming the file, line and byte offset.
+    """
     if not path.exists():
         raise SourceError(f"dataset file {path} does not exist; fix `path` in the data config")
     if path.suffix not in (".parquet", ".jsonl", ".json"):
@@ -208,7 +214,7 @@ def load_records_with_report(spec: dict[str, Any],
             break
         n_read += 1
         item_id = f"{prefix}-{split_name}-{index:05d}"
-        question, solution, gold, level, mismatch = normalise(row, f"{origin} record {index}")
+        question, solution, gold, level, mismatch = normalise(row, f"{origin} record {index + 1}")
         mismatches += mismatch
         if not gold:
             skipped.append(item_id)

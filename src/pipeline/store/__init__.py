@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.store.artifacts import IngestError, discover_artifacts
-from pipeline.store.ingest import ingest
+from pipeline.store.ingest import ingest, ledger_problems
 from pipeline.store.schema import SCHEMA_VERSION, TABLES, apply_schema, schema_version_problem
 from pipeline.store.views import VIEWS
 
@@ -24,6 +24,7 @@ __all__ = [
     "connect_readonly",
     "discover_artifacts",
     "ingest",
+    "ledger_problems",
     "table_counts",
     "TABLES",
     "VIEWS",

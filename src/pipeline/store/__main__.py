@@ -2,6 +2,7 @@
 
     python -m pipeline.store ingest results/ results/collapse.duckdb [--prune] [--report ingest.json]
     python -m pipeline.store summary results/collapse.duckdb
+    python -m pipeline.store check results/ results/collapse.duckdb
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pipeline.store import (
     StoreVersionError,
     connect_readonly,
     ingest,
+    ledger_problems,
     table_counts,
 )
 
@@ -46,6 +48,19 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    problems = ledger_problems(args.results_dir, args.db_path)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s): the store is missing or stale; rebuild it with `snakemake --cores 2` "
+              f"(the ingest rule) or `python -m pipeline.store ingest {args.results_dir} {args.db_path}`",
+              file=sys.stderr)
+        return 1
+    print(f"{args.db_path}: consistent with every artifact under {args.results_dir}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(prog="python -m pipeline.store", description=__doc__.splitlines()[0])
@@ -59,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     p_summary = sub.add_parser("summary", help="row counts and the eval summary/sample cross-check")
     p_summary.add_argument("db_path", type=Path)
     p_summary.set_defaults(func=_cmd_summary)
+    p_check = sub.add_parser("check", help="is the store there and its ledger consistent with the artifacts?")
+    p_check.add_argument("results_dir", type=Path)
+    p_check.add_argument("db_path", type=Path)
+    p_check.set_defaults(func=_cmd_check)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -9,7 +9,7 @@ one has its rows (found through the ``artifact`` column) replaced.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from pipeline.store.artifacts import (
 from pipeline.store.loaders import ArtifactLoader, utc_naive
 from pipeline.store.schema import TABLES, apply_schema, schema_version_problem
 
-__all__ = ["ingest"]
+__all__ = ["ingest", "ledger_problems"]
 
 
 _RERUN_HINT = (
@@ -48,13 +48,16 @@ def _delete_artifact_rows(con: duckdb.DuckDBPyConnection, rel: str, kind: str, d
         deleted[table] += int(n)
 
 
-def ingest(results_dir: Path, db_path: Path, *, prune: bool = False) -> dict[str, Any]:
+def ingest(results_dir: Path, db_path: Path, *, prune: bool = False,
+           current: Iterable[str] | None = None) -> dict[str, Any]:
     """Ingest every new or changed artifact under ``results_dir`` into ``db_path`` in one transaction.
 
     Returns ``{"inserted": {table: rows}, "deleted": {table: rows}, "total": {table: rows},
     "artifacts": {"new", "changed", "unchanged", "missing", "pruned", "skipped"}, "skipped_paths": [...],
-    "notes": [...]}``. Artifacts recorded in the ledger but gone from disk keep their rows unless
-    ``prune`` is true. Raises :class:`IngestError` naming the file on any bad artifact; then the
+    "stale_runs": [...], "notes": [...]}``. Artifacts recorded in the ledger but gone from disk keep their
+    rows unless ``prune`` is true. ``current``: the run ids of the config this ingest runs for (recorded in
+    ``config_runs``; the analysis views show only those, and ``stale_runs`` lists the stored runs outside it);
+    None keeps the recorded set. Raises :class:`IngestError` naming the file on any bad artifact; then the
     database is unchanged (a database file created by this call is removed again).
     """
     results_dir, db_path = Path(results_dir), Path(db_path)
@@ -126,6 +129,14 @@ def ingest(results_dir: Path, db_path: Path, *, prune: bool = False) -> dict[str
                 status["pruned"] += 1
             else:
                 worker.notes.append(f"{rel}: in the ledger but no longer on disk (kept; pass prune=True)")
+        if current is not None:
+            con.execute("DELETE FROM config_runs")
+            con.executemany("INSERT INTO config_runs VALUES (?, ?)", [[r, now] for r in sorted(set(current))])
+        stale = [r[0] for r in con.execute("SELECT run_id FROM v_stale_runs").fetchall()]
+        if stale:
+            worker.notes.append(f"{len(stale)} stored run(s) are not in the current config (a renamed or removed "
+                                "arm, seed, language or split): kept, hidden from the analysis views, listed in "
+                                "stale_runs and the view v_stale_runs")
         totals = _table_counts(con)
         con.execute("COMMIT")
     except BaseException:
@@ -151,5 +162,33 @@ def ingest(results_dir: Path, db_path: Path, *, prune: bool = False) -> dict[str
             k: status.get(k, 0) for k in ("new", "changed", "unchanged", "missing", "pruned", "skipped")
         },
         "skipped_paths": skipped,
+        "stale_runs": stale,
         "notes": worker.notes,
     }
+
+
+def ledger_problems(results_dir: Path, db_path: Path) -> list[str]:
+    """How the store at ``db_path`` disagrees with the artifacts under ``results_dir`` (empty: consistent).
+
+    Names every artifact on disk that is not in the ledger or whose bytes changed since it was ingested, and
+    every ledger entry whose file is gone; a missing store is one problem. Read-only.
+    """
+    results_dir, db_path = Path(results_dir), Path(db_path)
+    if not db_path.is_file():
+        return [f"results store {db_path} does not exist"]
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        problem = schema_version_problem(con, db_path)
+        if problem:
+            return [problem]
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        ledger = dict(con.execute("SELECT path, sha256 FROM artifacts").fetchall()) if "artifacts" in tables else {}
+    artifacts, _ = discover_artifacts(results_dir)
+    problems = []
+    for art in artifacts:
+        if art.rel not in ledger:
+            problems.append(f"{art.rel}: on disk, not ingested")
+        elif ledger[art.rel] != file_sha256(art.path):
+            problems.append(f"{art.rel}: changed since it was ingested")
+    present = {a.rel for a in artifacts}
+    problems += [f"{rel}: ingested, no longer on disk" for rel in sorted(set(ledger) - present)]
+    return problems

@@ -140,6 +140,10 @@ def _columns_ddl(columns: dict[str, str], not_null: tuple[str, ...]) -> str:
 TABLE_DDL = f"""
 CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 
+-- The runs of the config the last pipeline ingest ran for (training and eval run ids; docs/store.md, "Stale
+-- runs"). The analysis views show only these; empty (a store built by hand) -> they show every run.
+CREATE TABLE IF NOT EXISTS config_runs (run_id VARCHAR PRIMARY KEY, recorded_at TIMESTAMP NOT NULL);
+
 CREATE TABLE IF NOT EXISTS artifacts (
   path VARCHAR PRIMARY KEY,      -- relative to the results directory
   kind VARCHAR NOT NULL,         -- run_json, train_log, rollouts, eval_samples, eval_json, translation_...
@@ -269,9 +273,9 @@ def schema_version_problem(con: duckdb.DuckDBPyConnection, db_path: object) -> s
     return (
         f"results store {db_path} has schema version {version}, this code needs version {SCHEMA_VERSION} "
         "(v2: eval artifacts and eval runs are per split). The store is rebuilt from the artifacts: delete "
-        f"{db_path} (and {db_path}.wal if present) and re-run the ingest rule (`snakemake "
-        "results/store/ingest_report.json --forcerun ingest`) or `python -m pipeline.store ingest results/ "
-        f"{db_path}`. Eval artifacts in the old layout (eval/{{checkpoint}}.*) are not ingested: re-run "
+        f"{db_path} (and {db_path}.wal if present) and re-run the pipeline (`snakemake --cores 2` with your "
+        f"--configfile's: a missing store is rebuilt) or `python -m pipeline.store ingest results/ {db_path}`. "
+        "Eval artifacts in the old layout (eval/{checkpoint}.*) are not ingested: re-run "
         "evaluation to get eval/{split}/{checkpoint}.*"
     )
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from pipeline import layout
 
 VIEWS = (
+    "v_current_runs",
+    "v_stale_runs",
     "v_drift",
     "v_drift_raw",
     "v_irreversibility",
@@ -23,7 +25,21 @@ VIEWS = (
 _STAGE_ORDER_SQL = "CASE ru.phase " + " ".join(
     f"WHEN '{phase}' THEN {i}" for i, phase in enumerate(layout.PHASES, start=1)) + " END"
 
+# The analysis views (drift, eval points and all built on them, correctness by language) keep only the runs of
+# the current config (v_current_runs); the raw tables and the cross-checks (v_drift_raw, v_eval_reaggregated,
+# v_eval_check) keep everything. v_stale_runs lists what is hidden.
 VIEW_DDL = f"""
+CREATE OR REPLACE VIEW v_current_runs AS
+SELECT run_id FROM runs
+WHERE NOT EXISTS (SELECT 1 FROM config_runs) OR run_id IN (SELECT run_id FROM config_runs);
+
+-- Runs in the store that the current config no longer has (a renamed or removed arm, seed, language or split):
+-- kept, hidden from the analysis views.
+CREATE OR REPLACE VIEW v_stale_runs AS
+SELECT run_id, stage, lang, seed, arm, checkpoint, split, artifact, ingested_at FROM runs
+WHERE run_id NOT IN (SELECT run_id FROM v_current_runs)
+ORDER BY run_id;
+
 CREATE OR REPLACE VIEW v_drift AS
 WITH per_step AS (
   SELECT run_id, step, sum(correct_sum) / sum(correct_n) AS accuracy,
@@ -40,6 +56,7 @@ SELECT
   p.step, p.accuracy, p.target_wr, p.en_wr, p.n
 FROM per_step p
 LEFT JOIN runs ru ON ru.run_id = p.run_id
+WHERE NOT EXISTS (SELECT 1 FROM config_runs) OR p.run_id IN (SELECT run_id FROM config_runs)
 ORDER BY lang, arm, seed, step;
 
 -- The same numbers straight from the raw rows, to cross-check rollout_steps.
@@ -99,7 +116,8 @@ SELECT
   s.run_id AS eval_run_id, s.decoding, s.temperature, s.n, s.accuracy, s.target_wr, s.en_wr, s.other_wr,
   s.think_lcr, s.answer_lcr, s.polymath_lcr, s.trit_lcr, s.lc_acc
 FROM eval_summary s
-JOIN runs ru ON ru.run_id = s.run_id AND ru.stage = 'eval';
+JOIN runs ru ON ru.run_id = s.run_id AND ru.stage = 'eval'
+WHERE s.run_id IN (SELECT run_id FROM v_current_runs);
 
 -- Our language metric next to the peers' (docs/metrics.md, "Peer metrics"), one row per (eval run, decoding):
 -- target_wr (DeepSeek-R1 word ratio of the CoT, ours), MMATH thinking/answer LCR, PolyMath-style LC, TRIT LC and
@@ -112,7 +130,7 @@ ORDER BY lang, split, seed, stage_order, arm, decoding, temperature;
 
 CREATE OR REPLACE VIEW v_irreversibility AS
 WITH arms AS (
-  SELECT DISTINCT lang, seed, arm FROM runs WHERE arm IS NOT NULL
+  SELECT DISTINCT lang, seed, arm FROM runs WHERE arm IS NOT NULL AND run_id IN (SELECT run_id FROM v_current_runs)
 )
 SELECT p.lang, p.seed, p.split, p.arm, p.stage_order, p.phase AS stage, p.checkpoint, p.checkpoint_run_id,
        p.decoding, p.temperature, p.n, p.accuracy, p.target_wr, p.en_wr
@@ -151,6 +169,7 @@ WITH cells AS (
   FROM eval_samples e
   LEFT JOIN runs ru ON ru.run_id = e.run_id
   WHERE e.gold_ok IS NOT FALSE
+    AND (NOT EXISTS (SELECT 1 FROM config_runs) OR e.run_id IN (SELECT run_id FROM config_runs))
   GROUP BY ALL
 ),
 grid AS (

@@ -114,13 +114,25 @@ def write_train_log(log_history: list[dict[str, Any]], path: Path, rid: str) -> 
     return write_jsonl(path, rows)
 
 
+def mean_train_loss(log_history: list[dict[str, Any]]) -> float | None:
+    """Mean per-step training loss over every logged step of the run, the steps before a resume included (the
+    trainer's own ``training_loss`` covers only the steps after it). None when no loss was logged.
+
+    >>> mean_train_loss([{"step": 1, "loss": 4.0}, {"step": 2, "loss": 2.0}, {"step": 2, "train_runtime": 1.0}])
+    3.0
+    """
+    losses = {int(row["step"]): float(row["loss"]) for row in log_history if "loss" in row and "step" in row}
+    return sum(losses.values()) / len(losses) if losses else None
+
+
 def fit(trainer: Any, resume: str | None, info: RunInfo, out_dir: Path) -> None:
     """Train (resuming from checkpoint ``resume`` when given), record the outcome and where it ran (device,
     dtype, accelerators: :func:`pipeline.devices.trainer_placement`) in ``info.extra`` and write
     ``out_dir/train_log.jsonl``."""
     result = trainer.train(resume_from_checkpoint=resume)
-    info.extra.update(resumed_from=resume, train_loss=result.training_loss, global_step=trainer.state.global_step,
-                      **trainer_placement(trainer).record())
+    loss = mean_train_loss(trainer.state.log_history)  # logging_steps=1: one loss per step
+    info.extra.update(resumed_from=resume, train_loss=result.training_loss if loss is None else loss,
+                      global_step=trainer.state.global_step, **trainer_placement(trainer).record())
     write_train_log(trainer.state.log_history, out_dir / "train_log.jsonl", info.run_id)
 
 

@@ -33,7 +33,7 @@ from pipeline.train.common import (
 from pipeline.train.models import load_model, load_tokenizer, set_threads
 
 # GRPOConfig fields passed through verbatim from the config's ``grpo`` section (an arm may override some of them:
-# pipeline.settings.ARM_GRPO_FIELDS).
+# pipeline.arms.ARM_GRPO_FIELDS).
 GRPO_CONFIG_FIELDS = (
     "num_generations", "max_completion_length", "temperature", "top_p", "top_k", "repetition_penalty",
     "beta", "loss_type", "scale_rewards", "epsilon", "epsilon_high", "num_iterations",

@@ -185,10 +185,10 @@ def test_a_missing_field_names_the_file_record_and_field(tmp_path):
     rows = mmath_rows("en")
     del rows[1]["answer"]
     (root / "en.json").write_text(json.dumps(rows))
-    with pytest.raises(SourceError, match=r"en\.json record 1: missing field 'answer' \(fields present: "):
+    with pytest.raises(SourceError, match=r"en\.json record 2: missing field 'answer' \(fields present: "):
         load_native_with_report({"source": "mmath", "path": str(root)}, "mm")
     write_jsonl(tmp_path / "all.jsonl", [{k: v for k, v in r.items() if k != "lang"} for r in mmath_rows("en")])
-    with pytest.raises(SourceError, match=r"all\.jsonl record 0: missing field 'lang'"):
+    with pytest.raises(SourceError, match=r"all\.jsonl record 1: missing field 'lang'"):
         load_native_with_report({"source": "mmath", "path": str(tmp_path / "all.jsonl")}, "mm")
     (tmp_path / "mgsm_en.tsv").write_text("only a question\n")
     with pytest.raises(SourceError, match=r"mgsm_en\.tsv:1: expected 2 tab-separated fields"):

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.data.translate import BACKENDS, TranslatorBackend, register_backend, run_translation
-from pipeline.data.translate.base import BackendConfigError, TranslationError
+from pipeline.data.translate.base import BackendConfigError, TransientTranslationError
 from pipeline.jsonl import read_json, read_jsonl, write_jsonl
 
 HANGUL = "가나다라마바사아자차카타파하"
@@ -61,7 +61,7 @@ class FlakyBackend(TranslatorBackend):
         with self.lock:
             self.calls += 1
             if self.rng.random() < self.fail_rate:
-                raise TranslationError("simulated outage")
+                raise TransientTranslationError("simulated outage")
             draws = [(self.rng.random(), self.rng.choice(["drop_number", "english", "empty"])) for _ in texts]
         out = []
         for text, (r, kind) in zip(texts, draws, strict=True):
@@ -121,7 +121,7 @@ def test_flaky_backend_every_item_accounted_and_qc_flags_exactly_the_corrupted(t
     n_corrupt_items = 0
     for row in qc:
         if "error" in row["flags"]:  # no translation at all: dropped, error recorded
-            assert row["dropped"] and not row["ok"] and row["error"] == "TranslationError: simulated outage"
+            assert row["dropped"] and not row["ok"] and row["error"] == "TransientTranslationError: simulated outage"
             assert row["id"] not in out
             continue
         rec = out[row["id"]]
@@ -172,7 +172,7 @@ def test_config_errors_are_clear(tmp_path: Path, flaky: FlakyBackend) -> None:
     with pytest.raises(ValueError, match="unknown language code 'xx'"):
         run_translation(source, target_lang="xx", cfg=_cfg(tmp_path), **paths)
     write_jsonl(source, [{"id": "a", "question": "q"}])
-    with pytest.raises(ValueError, match=r"record 0 lacks \['solution', 'answer'\]"):
+    with pytest.raises(ValueError, match=r"source\.jsonl:1: record 1 lacks \['solution', 'answer'\]"):
         run_translation(source, target_lang="ko", cfg=_cfg(tmp_path), **paths)
 
 

@@ -730,9 +730,9 @@ def test_store_of_another_schema_version_is_a_clear_error(tmp_path: Path) -> Non
     before = db_snapshot(db)
     with pytest.raises(IngestError, match=rf"schema version 1, this code needs version {SCHEMA_VERSION}") as err:
         ingest(results, db)
-    assert f"delete {db}" in str(err.value) and "re-run the ingest rule" in str(err.value)
+    assert f"delete {db}" in str(err.value) and "re-run the pipeline" in str(err.value)
     assert db_snapshot(db) == before
-    with pytest.raises(StoreVersionError, match="delete .* re-run the ingest rule"):
+    with pytest.raises(StoreVersionError, match="delete .* re-run the pipeline"):
         connect_readonly(db)
     legacy = tmp_path / "legacy.duckdb"  # tables but no version at all
     with duckdb.connect(str(legacy)) as con:

@@ -9,11 +9,27 @@ from pipeline.data.translate.throttle import RateLimiter
 
 
 class TranslationError(RuntimeError):
-    """One call could not be translated (network, unknown text, bad output); counted and retried."""
+    """One call could not be translated; counted, and not retried (the same input would fail again).
+
+    Raise :class:`TransientTranslationError` instead for a failure a later attempt may not meet.
+    """
+
+
+class TransientTranslationError(TranslationError):
+    """A failure that may pass on a later attempt (network, timeout, rate limit, server error); retried."""
+
+
+class UntranslatableError(TranslationError):
+    """The backend can never translate this input (e.g. a text the template backend has no entry for)."""
 
 
 class BackendConfigError(ValueError):
     """The backend cannot run with this configuration or language pair; aborts the stage."""
+
+
+class TranslationStageError(RuntimeError):
+    """The translation stage produced nothing usable (no item translated, or the first items all failed
+    deterministically); the message names the backend, the files and the most common cause."""
 
 
 class TranslatorBackend(ABC):
@@ -43,8 +59,11 @@ class TranslatorBackend(ABC):
     def translate(self, texts: list[str], source: str, target: str) -> list[str]:
         """Translate ``texts`` from ISO 639-1 ``source`` to ``target``; one output per input, same order.
 
-        Raise :class:`TranslationError` for a failure the runner should count and retry, and
-        :class:`BackendConfigError` for one no retry can fix (unsupported language, missing model).
+        Raise :class:`TransientTranslationError` for a failure the runner should count and retry (network,
+        timeout, rate limit; builtin ``ConnectionError``/``TimeoutError`` and ``requests`` connection errors
+        count too, :func:`pipeline.data.translate.retry.is_transient`), :class:`TranslationError` for one
+        that is counted but not retried (the same input fails again), and :class:`BackendConfigError` for one
+        that aborts the stage (unsupported language, missing model).
         """
 
     def throttle(self) -> None:

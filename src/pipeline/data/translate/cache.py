@@ -8,7 +8,9 @@ on. Lookups are one ``open`` per text, negligible next to a translation request.
 
 Layout: ``{root}/{backend}/{source}-{target}/{key[:2]}/{key}.json`` where ``key`` is the sha256 of
 backend, model, source, target and the sha256 of the text. The entry stores all key fields, so a read
-verifies them; an unreadable entry is treated as a miss (and overwritten by the next put).
+verifies them; an unreadable entry is treated as a miss (and overwritten by the next put) and counted in
+:attr:`TranslationCache.corrupt` (the run summary's ``cache_corrupt``). Entries are created with the mode a plain
+``open()`` gives (:func:`pipeline.jsonl.make_temp`), so collaborators sharing the cache can read them.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ import json
 import logging
 import os
 import re
-import tempfile
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
+
+from pipeline.jsonl import make_temp
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +42,8 @@ class TranslationCache:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
-        self.corrupt = 0  # unreadable entries met (each counted as a miss)
+        self.corrupt = 0  # unreadable or mismatching entries met (each a miss, overwritten by the next put)
+        self._lock = threading.Lock()
 
     @staticmethod
     def key(backend: str, model: str, source: str, target: str, text: str) -> str:
@@ -59,17 +64,21 @@ class TranslationCache:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as err:
-            self.corrupt += 1
+            self._count_corrupt()
             log.warning("translation cache entry %s unreadable (%s); treating it as a miss", path, err)
             return None
         expected = {"backend": backend, "model": model, "source": source, "target": target,
                     "text_sha256": text_sha256(text)}
-        mismatch = any(entry.get(k) != v for k, v in expected.items())
+        mismatch = not isinstance(entry, dict) or any(entry.get(k) != v for k, v in expected.items())
         if mismatch or not isinstance(entry.get("translation"), str):
-            self.corrupt += 1
+            self._count_corrupt()
             log.warning("translation cache entry %s does not match its key; treating it as a miss", path)
             return None
         return entry["translation"]
+
+    def _count_corrupt(self) -> None:
+        with self._lock:  # several worker threads read the cache
+            self.corrupt += 1
 
     def put(self, backend: str, model: str, source: str, target: str, text: str, translation: str) -> Path:
         """Store one translation atomically (temp file in the same directory, then rename)."""
@@ -78,7 +87,7 @@ class TranslationCache:
         entry = {"backend": backend, "model": model, "source": source, "target": target,
                  "text_sha256": text_sha256(text), "text": text, "translation": translation,
                  "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        fd, tmp = make_temp(path.parent, prefix=".")  # mode 0o666 & ~umask: a shared cache stays readable
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(entry, fh, ensure_ascii=False)

@@ -2,7 +2,9 @@
 
 deep-translator 1.11.4 sends one ``requests`` call per text with no timeout, rejects texts of 5,000
 characters or more, raises ``TooManyRequests`` on HTTP 429 and ``RequestError`` on other HTTP errors, and
-its Google engine wants ``zh-CN`` rather than ``zh``. This wrapper fixes all four.
+its Google engine wants ``zh-CN`` rather than ``zh``. This wrapper fixes all four. Only transient errors
+(those, timeouts, connection errors) are retried; any other library error is raised at once as
+:class:`TranslationError`, and giving up after the retries raises :class:`TransientTranslationError`.
 """
 
 from __future__ import annotations
@@ -12,9 +14,14 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from pipeline.data.translate.base import BackendConfigError, TranslationError, TranslatorBackend
+from pipeline.data.translate.base import (
+    BackendConfigError,
+    TransientTranslationError,
+    TranslationError,
+    TranslatorBackend,
+)
 from pipeline.data.translate.chunking import chunk_text, reassemble
-from pipeline.data.translate.retry import CallTimeout, backoff_delay, call_with_timeout
+from pipeline.data.translate.retry import backoff_delay, call_with_timeout, is_transient
 from pipeline.languages import get_language
 
 log = logging.getLogger(__name__)
@@ -31,11 +38,11 @@ def _engines() -> dict[str, type]:
 
 
 def _retryable() -> tuple[type[BaseException], ...]:
-    import requests
+    """deep-translator's own transient errors (HTTP 429, other HTTP failures, an answer page without a
+    translation); :func:`~pipeline.data.translate.retry.is_transient` adds timeouts and connection errors."""
     from deep_translator.exceptions import RequestError, TooManyRequests, TranslationNotFound
 
-    return (TooManyRequests, RequestError, TranslationNotFound, requests.RequestException, CallTimeout,
-            ConnectionError)
+    return (TooManyRequests, RequestError, TranslationNotFound)
 
 
 class DeepTranslatorBackend(TranslatorBackend):
@@ -114,14 +121,14 @@ class DeepTranslatorBackend(TranslatorBackend):
             engine = self._make_engine(src, tgt)  # engines keep per-request state: one per request
             try:
                 result = call_with_timeout(lambda engine=engine: engine.translate(chunk), self.timeout)
-            except retryable as err:
+            except Exception as err:
+                if not is_transient(err, retryable):  # deterministic: the same request fails again
+                    raise TranslationError(f"{self.engine}: {type(err).__name__}: {err}") from err
                 last = err
                 continue
-            except Exception as err:  # any other library error: not worth retrying here
-                raise TranslationError(f"{self.engine}: {type(err).__name__}: {err}") from err
             if not isinstance(result, str):
-                last = TranslationError(f"{self.engine} returned {type(result).__name__}, not text")
+                last = TransientTranslationError(f"{self.engine} returned {type(result).__name__}, not text")
                 continue
             return result
-        raise TranslationError(f"{self.engine}: gave up after {self.retries + 1} attempts; last error "
-                               f"{type(last).__name__}: {last}")
+        raise TransientTranslationError(f"{self.engine}: gave up after {self.retries + 1} attempts; last error "
+                                        f"{type(last).__name__}: {last}")

@@ -5,7 +5,14 @@ translator). Every text is looked up in the persistent cache first; misses go to
 pool (``max_workers``, one worker for backends that are not thread-safe) under a shared rate limit. A
 translated text is written to the cache as soon as its item is done, so a killed run loses only the items
 in flight and a re-run makes no backend call for anything already cached. Every item gets a QC row;
-failed items are retried ``retries`` times, then kept with flags or dropped (``on_fail``), always counted.
+items that failed QC or met a transient error (:func:`pipeline.data.translate.retry.is_transient`) are retried
+``retries`` times, then kept with flags or dropped (``on_fail``), always counted. A deterministic error is
+recorded at once, without retries. The run fails (:class:`TranslationStageError`) when its first
+:data:`FAIL_FAST_ITEMS` items all fail deterministically (the backend cannot translate this split) and when no
+item at all is written.
+
+This module is longer than 400 lines on purpose: one translation run (cache, thread pool, retries, fail-fast,
+QC, outputs and summary) reads in one sitting, as nanoGPT's loop does.
 """
 
 from __future__ import annotations
@@ -15,15 +22,20 @@ import logging
 import math
 import os
 import sys
-import tempfile
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.data.translate.base import BackendConfigError, TranslationError, TranslatorBackend
+from pipeline.data.translate.base import (
+    BackendConfigError,
+    TranslationError,
+    TranslationStageError,
+    TranslatorBackend,
+)
 from pipeline.data.translate.cache import TranslationCache
 from pipeline.data.translate.config import TranslationConfig
 from pipeline.data.translate.qc import (
@@ -37,15 +49,16 @@ from pipeline.data.translate.qc import (
     check_text,
 )
 from pipeline.data.translate.registry import backend_class, make_backend
-from pipeline.data.translate.retry import backoff_delay
+from pipeline.data.translate.retry import backoff_delay, is_transient
 from pipeline.data.translate.throttle import RateLimiter
-from pipeline.jsonl import read_jsonl, write_json, write_jsonl
+from pipeline.jsonl import iter_jsonl_numbered, make_temp, write_json, write_jsonl
 from pipeline.languages import get_language
 
 log = logging.getLogger(__name__)
 
 FIELDS = ("question", "solution")
 REQUIRED = ("id", "question", "solution", "answer")
+FAIL_FAST_ITEMS = 5  # the run stops when its first this many finished items all failed deterministically
 
 
 @dataclass
@@ -57,6 +70,7 @@ class ItemResult:
     qc: dict[str, Any]  # one row of the QC table
     status: str  # translated | cached | copied
     calls: int  # backend calls made for this item (including back-translation)
+    permanent: bool = False  # no translation, and the last error was deterministic (not retried)
 
 
 def in_backtranslation_sample(item_id: str, fraction: float) -> bool:
@@ -113,6 +127,7 @@ class _Translator:
         best: dict[str, tuple[str, TextQC]] = {}
         attempts = calls = 0
         error: str | None = None
+        permanent = False
         while pending and attempts <= self.conf.retries:
             if attempts:
                 time.sleep(backoff_delay(attempts, self.conf.backoff))
@@ -122,9 +137,13 @@ class _Translator:
                 out = self._call([src_text[f] for f in pending], self.source, self.target)
             except BackendConfigError:
                 raise
-            except Exception as err:  # counted failure, retried
+            except Exception as err:  # counted failure; retried only when a later attempt may succeed
                 error = f"{type(err).__name__}: {err}"[:500]
+                permanent = not is_transient(err)
+                if permanent:
+                    break
                 continue
+            permanent = False
             still = []
             for f, text in zip(pending, out, strict=True):
                 qc = check_text(src_text[f], text, self.target, self.settings)
@@ -144,7 +163,7 @@ class _Translator:
         if missing:
             flags.append(FLAG_ERROR)
         else:
-            error = None
+            error, permanent = None, False
         bt_score = None
         if not missing and in_backtranslation_sample(str(rec["id"]), self.conf.backtranslation_sample):
             bt_score, bt_calls, bt_failed = self._backtranslate(src_text, final)
@@ -170,7 +189,7 @@ class _Translator:
         if missing_numbers := sorted({n for q in field_qcs for n in q.missing_numbers}):
             log.debug("%s: numbers missing from the translation: %s", rec["id"], missing_numbers)
         record = None if dropped else {**rec, "lang": self.target, **final}
-        return ItemResult(index, record, row, "cached" if attempts == 0 else "translated", calls)
+        return ItemResult(index, record, row, "cached" if attempts == 0 else "translated", calls, permanent)
 
     def _backtranslate(self, src_text: dict[str, str],
                        final: dict[str, str]) -> tuple[float | None, int, bool]:
@@ -216,7 +235,7 @@ def write_qc_parquet(path: str | Path, rows: list[dict[str, Any]]) -> None:
     table = pa.Table.from_pylist(rows, schema=schema)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = make_temp(path.parent, prefix=f".{path.name}.")  # mode 0o666 & ~umask, not mkstemp's 0600
     os.close(fd)
     try:
         pq.write_table(table, tmp)
@@ -227,20 +246,75 @@ def write_qc_parquet(path: str | Path, rows: list[dict[str, Any]]) -> None:
 
 
 def _load_source(source_path: Path, source_lang: str) -> list[dict[str, Any]]:
-    records = read_jsonl(source_path)
+    """The source records, checked; errors name ``file:line`` and the 1-based record number."""
+    records: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for i, rec in enumerate(records):
+    for n, (line, rec) in enumerate(iter_jsonl_numbered(source_path), start=1):
+        where = f"{source_path}:{line}: record {n}"
         absent = [k for k in REQUIRED if k not in rec]
         if absent:
-            raise ValueError(f"{source_path}: record {i} lacks {absent}; expected the data-record format of "
+            raise ValueError(f"{where} lacks {absent}; expected the data-record format of "
                              "docs/artifacts.md (run the prepare stage)")
         if rec.get("lang", source_lang) != source_lang:
-            raise ValueError(f"{source_path}: record {i} ({rec['id']}) is in {rec['lang']!r} but the "
+            raise ValueError(f"{where} ({rec['id']}) is in {rec['lang']!r} but the "
                              f"translation source_lang is {source_lang!r}")
         if rec["id"] in seen:
-            raise ValueError(f"{source_path}: duplicate id {rec['id']!r} (record {i}); ids must be unique")
+            raise ValueError(f"{where}: duplicate id {rec['id']!r}; ids must be unique")
         seen.add(rec["id"])
+        records.append(rec)
+    if not records:
+        raise ValueError(f"{source_path}: no records to translate (the file is empty); re-run the prepare "
+                         "stage and check its data split")
     return records
+
+
+def _causes(results: list[ItemResult]) -> list[tuple[str, int]]:
+    """Why items failed, most common first: the error text, else the QC flags."""
+    causes = Counter(r.qc["error"] or "QC flags " + ",".join(r.qc["flags"]) for r in results if not r.qc["ok"])
+    return causes.most_common()
+
+
+def _describe_causes(results: list[ItemResult], top: int = 3) -> str:
+    causes = _causes(results)
+    if not causes:
+        return "no item failed"
+    shown = "; ".join(f"{count} x {cause}" for cause, count in causes[:top])
+    more = f"; and {len(causes) - top} other causes (see the QC table)" if len(causes) > top else ""
+    return shown + more
+
+
+class _FailFast:
+    """Watches the first finished items (from the worker threads); trips when :data:`FAIL_FAST_ITEMS` of them
+    (or all, for a shorter split) failed deterministically in a row, so no further item is started."""
+
+    def __init__(self, n_items: int) -> None:
+        self.needed = min(FAIL_FAST_ITEMS, n_items)
+        self.first: list[ItemResult] | None = []  # None once any item did not fail deterministically
+        self.tripped = threading.Event()
+        self._lock = threading.Lock()
+
+    def record(self, res: ItemResult) -> None:
+        """Note one finished item."""
+        with self._lock:
+            if self.first is None or self.tripped.is_set():
+                return
+            if not res.permanent:
+                self.first = None
+                return
+            self.first.append(res)
+            if len(self.first) >= self.needed:
+                self.tripped.set()
+
+
+def _fail_fast(results: list[ItemResult], backend: TranslatorBackend, source_path: Path, target: str,
+               n_items: int) -> TranslationStageError:
+    """The error that stops a run whose first items all failed deterministically."""
+    split = next((r.qc["split"] for r in results if r.qc["split"]), None)
+    what = f"split {split!r} ({source_path})" if split else str(source_path)
+    return TranslationStageError(
+        f"translate {what} -> {target} with backend {backend.name!r} ({backend.model}): the first {len(results)} "
+        f"of {n_items} items all failed with an error no retry can fix, so the run stops here. Cause: "
+        f"{_describe_causes(results)}")
 
 
 def _copy_through(records: list[dict[str, Any]], target: str) -> list[ItemResult]:
@@ -277,7 +351,7 @@ def run_translation(source_path: str | Path, out_path: str | Path, qc_path: str 
     source_path = Path(source_path)
     records = _load_source(source_path, source)
     backend: TranslatorBackend | None = None
-    calls = 0
+    calls = cache_corrupt = 0
     if target == source:
         results = _copy_through(records, target)
     else:
@@ -289,12 +363,24 @@ def run_translation(source_path: str | Path, out_path: str | Path, qc_path: str 
         results_by_index: dict[int, ItemResult] = {}
         lock = threading.Lock()
         counts = {"cached": 0, "failed": 0}
+        watch = _FailFast(len(records))
+
+        def task(index: int, rec: dict[str, Any]) -> ItemResult | None:
+            if watch.tripped.is_set():
+                return None  # the run is stopping: start no further item
+            res = worker.item(index, rec)
+            watch.record(res)
+            return res
+
         bar = _progress(len(records), f"translate {source}->{target} ({backend.name})", conf.progress)
         pool = ThreadPoolExecutor(max_workers=n_workers, thread_name_prefix="translate")
         try:
-            futures = [pool.submit(worker.item, i, rec) for i, rec in enumerate(records)]
+            futures = [pool.submit(task, i, rec) for i, rec in enumerate(records)]
             for fut in as_completed(futures):
                 res = fut.result()
+                if watch.tripped.is_set():
+                    raise _fail_fast(watch.first or [], backend, source_path, target, len(records))
+                assert res is not None  # items are skipped only after the watch tripped
                 with lock:
                     results_by_index[res.index] = res
                     counts["cached"] += res.status == "cached"
@@ -309,22 +395,32 @@ def run_translation(source_path: str | Path, out_path: str | Path, qc_path: str 
         pool.shutdown(wait=True)
         results = [results_by_index[i] for i in range(len(records))]
         calls = sum(r.calls for r in results)
+        cache_corrupt = cache.corrupt
     out_records = [r.record for r in results if r.record is not None]
+    if not out_records:
+        name = backend.name if backend else "identity"
+        raise TranslationStageError(
+            f"translate {source_path} -> {out_path}: 0 of {len(results)} items translated (backend {name!r}), "
+            f"so nothing would be written; most common cause: {_describe_causes(results)}")
     write_jsonl(out_path, out_records)
     qc_rows = [r.qc for r in results]
     write_qc_parquet(qc_path, qc_rows)
-    summary = _summary(results, backend, conf, cfg, source, target, calls, started)
+    summary = _summary(results, backend, conf, cfg, source, target, calls, cache_corrupt, started)
     summary.update({"source_path": str(source_path), "out_path": str(out_path), "qc_path": str(qc_path)})
     write_json(summary_path, summary)
     print(f"translate {source}->{target} [{summary['backend']}]: {summary['n_items']} items, "
           f"{summary['translated']} translated, {summary['cached']} cached, {summary['copied']} copied, "
           f"{summary['failed']} failed, {summary['dropped']} dropped, {summary['written']} written "
-          f"({summary['backend_calls']} backend calls, {summary['wall_seconds']:.1f}s)")
+          f"({summary['backend_calls']} backend calls, {summary['wall_seconds']:.1f}s)"
+          + (f"; {cache_corrupt} unreadable cache entries treated as misses" if cache_corrupt else ""))
+    if summary["failed"]:
+        print(f"translate {source}->{target}: most common failure causes: {_describe_causes(results)}")
     return summary
 
 
 def _summary(results: list[ItemResult], backend: TranslatorBackend | None, conf: TranslationConfig,
-             cfg: dict[str, Any], source: str, target: str, calls: int, started: float) -> dict[str, Any]:
+             cfg: dict[str, Any], source: str, target: str, calls: int, cache_corrupt: int,
+             started: float) -> dict[str, Any]:
     flag_counts: dict[str, int] = {}
     for r in results:
         for flag in r.qc["flags"]:
@@ -349,7 +445,10 @@ def _summary(results: list[ItemResult], backend: TranslatorBackend | None, conf:
         "written": sum(r.record is not None for r in results),
         "retried": sum(r.qc["attempts"] > 1 for r in results),
         "backend_calls": calls,
+        "failed_permanent": sum(r.permanent for r in results),
+        "cache_corrupt": cache_corrupt,
         "flag_counts": flag_counts,
+        "failure_causes": dict(_causes(results)[:5]),
         "backtranslated": len(bt),
         "backtranslation_mean": sum(bt) / len(bt) if bt else None,
         "wall_seconds": round(wall, 3),

@@ -3,6 +3,10 @@
 Each line of the parallel file is ``{"id", "split", "answer", "difficulty", "renderings": {lang:
 {"question", "solution"}}}``. A text is translated by finding the item and field whose ``source``
 rendering equals it exactly and returning the ``target`` rendering of the same item and field.
+
+It translates only the synthetic world's own texts: a text with no parallel entry (any GSM8K, MATH-500 or
+SimpleRL question) raises :class:`UntranslatableError`, which is never retried; the runner stops a run whose
+first items all fail that way (:data:`pipeline.data.translate.runner.FAIL_FAST_ITEMS`).
 """
 
 from __future__ import annotations
@@ -12,13 +16,16 @@ import logging
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pipeline.data.translate.base import BackendConfigError, TranslationError, TranslatorBackend
-from pipeline.jsonl import JsonlError, iter_jsonl
+from pipeline.data.translate.base import BackendConfigError, TranslatorBackend, UntranslatableError
+from pipeline.jsonl import JsonlError, iter_jsonl_numbered
 
 log = logging.getLogger(__name__)
 
 FIELDS = ("question", "solution")
 DEFAULT_PARALLEL_PATH = "results/data/source/parallel.jsonl"  # relative to the Snakemake working directory
+NOT_SYNTHETIC_HINT = ("The template backend translates only synthetic splits (source: synthetic, whose items "
+                      "are in the parallel file); for a gsm8k/math500/simplerl split use backend: "
+                      "deep_translator or hf, or a native benchmark source (mmath, polymath, mgsm)")
 
 
 class TemplateBackend(TranslatorBackend):
@@ -38,10 +45,10 @@ class TemplateBackend(TranslatorBackend):
         # (lang, field, text) -> renderings of that item; first item wins when two items share a text
         self._index: dict[tuple[str, str], tuple[str, dict[str, dict[str, str]]]] = {}
         self.ambiguous = 0
-        for n, row in enumerate(iter_jsonl(path)):
+        for lineno, row in iter_jsonl_numbered(path):
             renderings = row.get("renderings")
             if not isinstance(renderings, dict):
-                raise JsonlError(f"{path}: item {n} ({row.get('id')!r}) has no 'renderings' object")
+                raise JsonlError(f"{path}:{lineno}: item {row.get('id')!r} has no 'renderings' object")
             self.languages.update(renderings)
             for lang, rendering in renderings.items():
                 for fld in FIELDS:
@@ -70,11 +77,13 @@ class TemplateBackend(TranslatorBackend):
         for text in texts:
             hit = self._index.get((source, text))
             if hit is None:
-                raise TranslationError(f"template backend: text not found among the {source!r} renderings of "
-                                       f"{self.path}: {text[:80]!r}")
+                raise UntranslatableError(
+                    f"template backend: text not found among the {source!r} renderings of {self.path}: "
+                    f"{text[:80]!r}. {NOT_SYNTHETIC_HINT}")
             fld, renderings = hit
             translated = renderings.get(target, {}).get(fld)
             if translated is None:
-                raise TranslationError(f"template backend: the item of {text[:40]!r} has no {target!r} {fld}")
+                raise UntranslatableError(f"template backend: the item of {text[:40]!r} in {self.path} has no "
+                                          f"{target!r} {fld}")
             out.append(translated)
         return out
