@@ -22,6 +22,7 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ import pandas as pd
 
 from pipeline.analysis.figures import PHASE_LABELS, FigureOptionError, select_eval
 from pipeline.analysis.plotting import decoding_label
+from pipeline.analysis.uncertainty import N_BOOT, all_of, any_of, hierarchical_bootstrap, verdict
 from pipeline.measure.peers import PEER_RATES
 from pipeline.store import connect_readonly
 
@@ -226,21 +228,126 @@ def metrics_markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+# -- confidence intervals: each claim pooled over seeds, hierarchical bootstrap over seeds and items --------------
+def _item_means(con: Any, split: str, decoding: str, temperature: float | None) -> pd.DataFrame:
+    """Per (lang, seed, checkpoint, item): mean correctness and Target WR over the item's samples, on the chosen
+    split and decoding (items with an unparseable gold excluded, as everywhere)."""
+    return con.execute(
+        """
+        SELECT lang, seed, split_part(checkpoint_run_id, '/', 3) AS checkpoint, item_id,
+               avg(CAST(correct AS DOUBLE)) AS acc, avg(target_share) AS tgt
+        FROM eval_samples
+        WHERE split = ? AND decoding = ? AND temperature IS NOT DISTINCT FROM ? AND gold_ok IS NOT FALSE
+          AND run_id IN (SELECT run_id FROM v_current_runs)
+        GROUP BY ALL
+        """, [split, decoding, temperature]).df()
+
+
+# claim -> (clause, statistic, threshold key, above?, columns of the paired item table, combine of column means)
+_CLAUSES: dict[str, tuple[tuple[str, str, str, bool, tuple[str, ...], Callable[[Any], Any]], ...]] = {
+    "i_drift": (("target lost", "start - acc-only Target WR", "drop", True, ("start_tgt", "grpo_tgt"),
+                 lambda m: m[..., 0] - m[..., 1]),
+                ("accuracy gained", "acc-only - start accuracy", "zero", True, ("grpo_acc", "start_acc"),
+                 lambda m: m[..., 0] - m[..., 1])),
+    "ii_tradeoff": (("target kept", "LC arm Target WR", "keep", True, ("lc_tgt",), lambda m: m[..., 0]),
+                    ("accuracy cost", "acc-only - LC accuracy", "zero", True, ("grpo_acc", "lc_acc"),
+                     lambda m: m[..., 0] - m[..., 1])),
+    "iii_irreversible": (("target not won back", "share of the lost Target WR recovery wins back", "half", False,
+                          ("recovery_tgt", "grpo_tgt", "start_tgt"),
+                          lambda m: (m[..., 0] - m[..., 1]) / (m[..., 2] - m[..., 1])),
+                         ("accuracy lost", "recovery - acc-only accuracy", "zero", False,
+                          ("recovery_acc", "grpo_acc"), lambda m: m[..., 0] - m[..., 1])),
+}
+# (i) and (ii) need both clauses; (iii) holds through either (the finding's "or")
+_COMBINE = {"i_drift": all_of, "ii_tradeoff": all_of, "iii_irreversible": any_of}
+
+
+def claim_intervals(db_path: str | Path, table: pd.DataFrame, thresholds: dict[str, float] | None = None,
+                    n_boot: int = N_BOOT) -> pd.DataFrame:
+    """One row per (lang, claim, clause): the statistic over every seed of :func:`findings_table`'s ``table``
+    (pooled: mean over seeds of the mean over items, items paired across the checkpoints compared), its
+    hierarchical bootstrap interval (:mod:`pipeline.analysis.uncertainty`) and verdict, plus one ``all`` row per
+    claim combining its clauses."""
+    th = {**THRESHOLDS, **(thresholds or {}), "zero": 0.0, "half": 0.5}
+    sel = table.iloc[0]
+    temperature = None if pd.isna(sel.temperature) else float(sel.temperature)
+    con = connect_readonly(Path(db_path))
+    try:
+        items = _item_means(con, sel.split, sel.decoding, temperature)
+    finally:
+        con.close()
+    rows = []
+    for lang, seeds in table.groupby("lang"):
+        paired = []  # one wide item table per seed: <prefix>_acc / <prefix>_tgt columns
+        for r in seeds.itertuples():
+            names = {"start": r.start, "grpo": f"grpo_{r.acc_arm}", "lc": f"grpo_{r.lc_arm}",
+                     "recovery": f"recovery_{r.acc_arm}"}
+            mine = items[(items.lang == lang) & (items.seed == r.seed)]
+            wide = None
+            for prefix, checkpoint in names.items():
+                part = mine[mine.checkpoint == checkpoint].set_index("item_id")[["acc", "tgt"]].add_prefix(f"{prefix}_")
+                wide = part if wide is None else wide.join(part, how="outer")
+            paired.append(wide)
+        for claim, clauses in _CLAUSES.items():
+            verdicts = []
+            for clause, statistic, key, above, cols, combine in clauses:
+                groups = [w[list(cols)].dropna().to_numpy() for w in paired
+                          if w is not None and set(cols) <= set(w.columns)]
+                groups = [g for g in groups if len(g)]
+                if not groups:
+                    continue
+                iv = hierarchical_bootstrap(groups, combine, n_boot=n_boot)
+                verdicts.append(verdict(iv, th[key], above))
+                rows.append({"lang": lang, "claim": claim, "clause": clause, "statistic": statistic,
+                             "estimate": iv.estimate, "lo": iv.lo, "hi": iv.hi, "threshold": th[key],
+                             "side": ">" if above else "<", "verdict": verdicts[-1], "n_seeds": iv.n_seeds,
+                             "n_items": iv.n_items, "level": iv.level, "n_boot": iv.n_boot})
+            if verdicts:
+                rows.append({"lang": lang, "claim": claim, "clause": "all", "verdict": _COMBINE[claim](verdicts)})
+    return pd.DataFrame(rows)
+
+
+_CLAIM_LABELS = {"i_drift": "(i) drift", "ii_tradeoff": "(ii) trade-off", "iii_irreversible": "(iii) irreversibility"}
+
+
+def intervals_markdown(intervals: pd.DataFrame) -> str:
+    """The claims with their 95% intervals and verdicts (``holds`` only when the interval clears the threshold)."""
+    if intervals.empty:
+        return ""
+    first = intervals.dropna(subset=["n_boot"]).iloc[0]
+    lines = [f"Each claim pooled over seeds with its {first.level:.0%} interval (hierarchical bootstrap over seeds "
+             f"and items, {int(first.n_boot):,} resamples): a claim holds only when every interval it needs clears "
+             "its threshold, is not reproduced when one lies wholly on the other side, and is inconclusive "
+             "otherwise ((iii) needs one of its two clauses).", "",
+             "| lang | claim | clause | statistic | estimate [95% CI] | needs | seeds / items | verdict |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in intervals.itertuples():
+        if r.clause == "all":
+            lines.append(f"| {r.lang} | {_CLAIM_LABELS[r.claim]} | **claim** | | | | | **{r.verdict}** |")
+        else:
+            lines.append(f"| {r.lang} | {_CLAIM_LABELS[r.claim]} | {r.clause} | {r.statistic} | {r.estimate:.3f} "
+                         f"[{r.lo:.3f}, {r.hi:.3f}] | {r.side} {r.threshold:g} | {int(r.n_seeds)} / {int(r.n_items)} | "
+                         f"{r.verdict} |")
+    return "\n".join(lines) + "\n"
+
+
 def write_findings(db_path: str | Path, out_json: str | Path, out_md: str | Path, split: str | None = "test",
                    decoding: str | None = None, temperature: float | None = None) -> pd.DataFrame:
     """Write the per-seed findings (JSON records + summary) and the Markdown table; return the table.
     ``split``, ``decoding``, ``temperature``: the ``figures:`` options
     (:func:`pipeline.analysis.figures.eval_selection`)."""
     table = findings_table(db_path, split, decoding, temperature=temperature)
+    intervals = claim_intervals(db_path, table)
     sel = table.iloc[0]
     payload = {"db": str(db_path), "split": sel.split, "decoding": sel.decoding,
                "temperature": None if pd.isna(sel.temperature) else float(sel.temperature),
                "start": sorted(set(table.start.dropna())), "caption": caption(table), "thresholds": THRESHOLDS,
                "per_seed": json.loads(table.to_json(orient="records")),
-               "summary": json.loads(summarise(table).to_json(orient="records"))}
+               "summary": json.loads(summarise(table).to_json(orient="records")),
+               "intervals": json.loads(intervals.to_json(orient="records"))}
     Path(out_json).parent.mkdir(parents=True, exist_ok=True)
     Path(out_json).write_text(json.dumps(payload, indent=2) + "\n")
-    Path(out_md).write_text(to_markdown(table) + "\n" + metrics_markdown(table))
+    Path(out_md).write_text(to_markdown(table) + "\n" + intervals_markdown(intervals) + "\n" + metrics_markdown(table))
     return table
 
 
@@ -254,7 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         table = findings_table(args.db, args.split, args.decoding, temperature=args.temperature)
-        print(to_markdown(table) + "\n" + metrics_markdown(table), end="")
+        print(to_markdown(table) + "\n" + intervals_markdown(claim_intervals(args.db, table)) + "\n"
+              + metrics_markdown(table), end="")
     except ValueError as err:  # no such split / decoding (FigureOptionError), an empty store
         print(f"error: {err}", file=sys.stderr)
         return 1

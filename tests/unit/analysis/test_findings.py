@@ -188,3 +188,37 @@ def test_cli_names_the_decoding_and_rejects_one_not_evaluated(stores, capsys):
     assert findings.main([db, "--temperature", "0.7"]) == 0 and "sampled T=0.7 decoding" in capsys.readouterr().out
     assert findings.main([db, "--decoding", "greedy", "--temperature", "0.7"]) == 1
     assert "available (decoding, temperature): [('greedy', None), ('sampled', 0.7)" in capsys.readouterr().err
+
+
+def test_claim_intervals_pool_seeds_and_items_from_the_store(db, tmp_path):
+    """Each claim's estimate is the mean over seeds of the mean over paired items, recomputed here in SQL; its
+    interval brackets it; the verdict follows the interval; JSON and Markdown carry the table."""
+    import duckdb
+
+    table = findings.findings_table(db, decoding="greedy")
+    intervals = findings.claim_intervals(db, table, n_boot=500)
+    clauses = intervals[intervals.clause != "all"]
+    assert set(clauses.claim) == {"i_drift", "ii_tradeoff", "iii_irreversible"} and len(clauses) == 6
+    assert (clauses.lo <= clauses.estimate + 1e-12).all() and (clauses.estimate <= clauses.hi + 1e-12).all()
+    assert set(clauses.n_seeds) == {3}
+    with duckdb.connect(str(db), read_only=True) as con:
+        per_seed = con.execute("""
+            WITH item AS (
+              SELECT seed, split_part(checkpoint_run_id, '/', 3) AS ck, item_id, avg(target_share) AS t
+              FROM eval_samples WHERE split = 'test' AND decoding = 'greedy' AND gold_ok IS NOT FALSE GROUP BY ALL)
+            SELECT s.seed, avg(s.t - g.t) FROM item s JOIN item g USING (seed, item_id)
+            WHERE s.ck = 'sft' AND g.ck = 'grpo_acc' GROUP BY s.seed""").fetchall()
+    expected = sum(v for _, v in per_seed) / len(per_seed)
+    lost = clauses[(clauses.claim == "i_drift") & (clauses.clause == "target lost")].iloc[0]
+    assert lost.estimate == pytest.approx(expected)
+    for r in clauses.itertuples():
+        side_ok = r.lo > r.threshold if r.side == ">" else r.hi < r.threshold
+        assert (r.verdict == "holds") == side_ok
+    claims = intervals[intervals.clause == "all"].set_index("claim").verdict
+    assert set(claims.index) == {"i_drift", "ii_tradeoff", "iii_irreversible"}
+
+    findings.write_findings(db, tmp_path / "f.json", tmp_path / "f.md", decoding="greedy")
+    payload = json.loads((tmp_path / "f.json").read_text())
+    assert {r["claim"] for r in payload["intervals"]} == {"i_drift", "ii_tradeoff", "iii_irreversible"}
+    md = (tmp_path / "f.md").read_text()
+    assert "hierarchical bootstrap over seeds and items" in md and "| ko | (i) drift | target lost |" in md
