@@ -255,8 +255,13 @@ class Settings:
 
     def evaluation(self, split: str) -> dict[str, Any]:
         """Settings of one evaluate job: the eval section without the split list, plus this job's ``split``
-        (so adding a split to eval.splits does not change, and re-run, the jobs of the others)."""
-        return canonical({**{k: v for k, v in self.config["eval"].items() if k != "splits"}, "split": split})
+        (so adding a split to eval.splits does not change, and re-run, the jobs of the others); without
+        ``eval.controls`` also without the control settings."""
+        cfg = {k: v for k, v in self.config["eval"].items() if k != "splits"}
+        if not cfg.get("controls"):  # no decoding-time control: the openers are unused (and change no job)
+            cfg.pop("controls", None)
+            cfg.pop("openers", None)
+        return canonical({**cfg, "split": split})
 
     def figure_options(self) -> dict[str, Any]:
         """Options of every figure: the figures section, with the eval split the eval figures show."""

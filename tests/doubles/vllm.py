@@ -38,6 +38,7 @@ class SamplingParams:
     max_tokens: int | None = 16
     seed: int | None = None
     skip_special_tokens: bool = True
+    logit_bias: dict[int, float] | None = None  # token id -> additive bias (vLLM's field)
     stop: list[str] | None = field(default=None)
 
     def as_dict(self) -> dict[str, Any]:

@@ -245,3 +245,17 @@ def test_run_ids_name_every_training_and_eval_run_of_the_config():
     ids = s.run_ids()
     assert "ko/seed0/base" in ids and "ko/seed0/grpo_acc_lc" in ids and "ko/seed0/recovery_acc/eval/test" in ids
     assert len(ids) == len(set(ids)) == 5 + 5  # five trained checkpoints, five evaluated on one split
+
+
+def test_eval_controls_reach_the_evaluate_job_only_when_configured():
+    """Without eval.controls the evaluate job's settings carry neither controls nor openers (an existing results
+    tree re-runs nothing); with them, both."""
+    plain = Settings(load_config(MICRO)).evaluation("test")
+    assert "controls" not in plain and "openers" not in plain
+    config = settings.merge(yaml.safe_load(MICRO.read_text()), {"eval": {"controls": {"pf": {"prefill": True}}}})
+    cfg = Settings(settings.validate(config)).evaluation("test")
+    assert cfg["controls"] == {"pf": {"prefill": True, "script_bias": 0.0, "latin_penalty": 0.0}}
+    assert cfg["openers"]["ko"] and cfg["openers"]["th"]
+    with pytest.raises(ConfigError, match="eval.controls"):
+        settings.validate(settings.merge(yaml.safe_load(MICRO.read_text()),
+                                         {"eval": {"controls": {"bad+name": {"prefill": True}}}}))

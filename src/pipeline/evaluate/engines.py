@@ -83,10 +83,15 @@ def engine_name(requested: str, placement: Placement) -> str:
     return requested
 
 
-def prompt_ids(tokenizer: Any, prompts: Sequence[str | list[dict[str, str]]]) -> list[list[int]]:
-    """Token ids of each prompt: chat prompts through the tokenizer's chat template, no special tokens added."""
+def prompt_ids(tokenizer: Any, prompts: Sequence[str | list[dict[str, str]]],
+               prefill: str | None = None) -> list[list[int]]:
+    """Token ids of each prompt: chat prompts through the tokenizer's chat template, no special tokens added;
+    ``prefill`` (a decoding-time control, :mod:`pipeline.evaluate.controls`) appended after the generation
+    prompt, so the completion continues it."""
     texts = [p if isinstance(p, str) else tokenizer.apply_chat_template(p, tokenize=False, add_generation_prompt=True)
              for p in prompts]
+    if prefill:
+        texts = [t + prefill for t in texts]
     return [list(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
 
 
@@ -137,21 +142,27 @@ class HFEngine:
             applied.update(dict.fromkeys(sampling))
         return {"engine": self.name, **applied, "seed": dec.seed}
 
-    def generate(self, prompts: Sequence[str | list[dict[str, str]]], dec: Decoding,
-                 desc: str = "generate") -> list[list[str]]:
-        """``dec.n`` completions per prompt (the RNG seeded with ``dec.seed`` first)."""
+    def generate(self, prompts: Sequence[str | list[dict[str, str]]], dec: Decoding, desc: str = "generate",
+                 prefill: str | None = None, bias: dict[int, float] | None = None) -> list[list[str]]:
+        """``dec.n`` completions per prompt (the RNG seeded with ``dec.seed`` first); ``prefill`` and ``bias``
+        (token id -> logit bias): the decoding-time controls of :mod:`pipeline.evaluate.controls`."""
         import torch
+        from transformers import LogitsProcessorList
+
+        from pipeline.evaluate.controls import script_bias_processor
 
         torch.manual_seed(dec.seed)
-        ids = prompt_ids(self.tokenizer, prompts)
+        ids = prompt_ids(self.tokenizer, prompts, prefill)
         config = generation_config(dec, self.tokenizer)
+        extra = {"logits_processor": LogitsProcessorList([script_bias_processor(
+            bias, self.model.get_output_embeddings().weight.shape[0])])} if bias else {}
         self.tokenizer.padding_side = "left"
         out: list[list[str]] = []
         for start in tqdm(range(0, len(ids), self.batch_size), desc=desc, unit="batch", mininterval=2.0):
             enc = self.tokenizer.pad({"input_ids": ids[start : start + self.batch_size]}, return_tensors="pt")
             enc = {k: v.to(self.model.device) for k, v in enc.items()}
             with torch.no_grad():
-                gen = self.model.generate(**enc, generation_config=config)
+                gen = self.model.generate(**enc, generation_config=config, **extra)
             decoded = self.tokenizer.batch_decode(gen[:, enc["input_ids"].shape[1] :], skip_special_tokens=True)
             out.extend(decoded[i : i + dec.n] for i in range(0, len(decoded), dec.n))
         return out
@@ -194,13 +205,14 @@ class VLLMEngine:
         """The ``SamplingParams`` fields passed for ``dec`` (and the tensor-parallel width)."""
         return {"engine": self.name, **sampling_params_kwargs(dec), "tensor_parallel_size": self.tensor_parallel_size}
 
-    def generate(self, prompts: Sequence[str | list[dict[str, str]]], dec: Decoding,
-                 desc: str = "generate") -> list[list[str]]:
-        """``dec.n`` completions per prompt in one ``LLM.generate`` call (vLLM schedules the batches)."""
+    def generate(self, prompts: Sequence[str | list[dict[str, str]]], dec: Decoding, desc: str = "generate",
+                 prefill: str | None = None, bias: dict[int, float] | None = None) -> list[list[str]]:
+        """``dec.n`` completions per prompt in one ``LLM.generate`` call (vLLM schedules the batches); the
+        controls as for :meth:`HFEngine.generate`, the bias as ``SamplingParams.logit_bias``."""
         from vllm import SamplingParams
 
-        params = SamplingParams(**sampling_params_kwargs(dec))
-        requests = [{"prompt_token_ids": ids} for ids in prompt_ids(self.tokenizer, prompts)]
+        params = SamplingParams(**sampling_params_kwargs(dec), **({"logit_bias": dict(bias)} if bias else {}))
+        requests = [{"prompt_token_ids": ids} for ids in prompt_ids(self.tokenizer, prompts, prefill)]
         outputs = self.llm.generate(requests, params, use_tqdm=True)
         return [[c.text for c in out.outputs] for out in outputs]
 

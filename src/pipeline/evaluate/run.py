@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.devices import resolve
+from pipeline.evaluate.controls import controls, logit_bias
 from pipeline.evaluate.engines import decodings, make_engine
 from pipeline.jsonl import read_jsonl
 from pipeline.measure.answers import check_answer
@@ -75,14 +76,19 @@ def run_evaluation(model_path: str, test_path: str | Path, out_parquet: str | Pa
         prompts = [build_prompt(r["question"], lang, prompt_cfg["style"], prompt_cfg["template"],
                                 prompt_cfg.get("system")) for r in records]
         frames = []
-        for dec in decodings(cfg, info.seed):
-            applied[(dec.decoding, dec.temperature)] = engine.applied(dec)
-            outs = engine.generate(prompts, dec, desc=f"eval {checkpoint_run_id} {dec.decoding}")
-            frames.append(pd.DataFrame([
-                {"item_id": rec["id"], "gold_answer": rec["answer"], "sample_idx": k, "completion": text,
-                 "decoding": dec.decoding, "temperature": dec.temperature}
-                for rec, texts in zip(records, outs, strict=True) for k, text in enumerate(texts)
-            ]))
+        for control in controls(cfg, lang):  # no control first, then eval.controls (pipeline.evaluate.controls)
+            bias = logit_bias(tokenizer, lang, control)
+            for dec in decodings(cfg, info.seed):
+                label = control.label(dec.decoding)
+                applied[(label, dec.temperature)] = {**engine.applied(dec), **control.record(),
+                                                     "biased_tokens": len(bias)}
+                outs = engine.generate(prompts, dec, desc=f"eval {checkpoint_run_id} {label}",
+                                       prefill=control.prefill, bias=bias)
+                frames.append(pd.DataFrame([
+                    {"item_id": rec["id"], "gold_answer": rec["answer"], "sample_idx": k, "completion": text,
+                     "decoding": label, "temperature": dec.temperature}
+                    for rec, texts in zip(records, outs, strict=True) for k, text in enumerate(texts)
+                ]))
         rows = score(pd.concat(frames, ignore_index=True), lang, cfg["last_number_fallback"])
         meta = {"run_id": run.run_id, "checkpoint_run_id": checkpoint_run_id, "stage": run.extra["checkpoint_stage"],
                 "arm": run.arm, "lang": lang, "seed": run.seed, "split": cfg["split"]}
