@@ -11,7 +11,8 @@ bias the logits of target-script tokens.
 
 A control is evaluated under every decoding of the eval section; its rows carry the decoding label
 ``<decoding>+<control>`` (``greedy+prefill``, ``sampled+script_bias``) in eval files, the store and figures, and
-the summary's ``generation`` records the opener and biases applied.
+the summary's ``generation`` records the opener and biases applied (rows without a control record exactly what
+the engine applied, as before).
 """
 
 from __future__ import annotations

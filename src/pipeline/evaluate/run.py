@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.devices import resolve
-from pipeline.evaluate.controls import controls, logit_bias
+from pipeline.evaluate.controls import NONE, controls, logit_bias
 from pipeline.evaluate.engines import decodings, make_engine
 from pipeline.jsonl import read_jsonl
 from pipeline.measure.answers import check_answer
@@ -80,8 +80,8 @@ def run_evaluation(model_path: str, test_path: str | Path, out_parquet: str | Pa
             bias = logit_bias(tokenizer, lang, control)
             for dec in decodings(cfg, info.seed):
                 label = control.label(dec.decoding)
-                applied[(label, dec.temperature)] = {**engine.applied(dec), **control.record(),
-                                                     "biased_tokens": len(bias)}
+                applied[(label, dec.temperature)] = engine.applied(dec) if control.name == NONE else {
+                    **engine.applied(dec), **control.record(), "biased_tokens": len(bias)}
                 outs = engine.generate(prompts, dec, desc=f"eval {checkpoint_run_id} {label}",
                                        prefill=control.prefill, bias=bias)
                 frames.append(pd.DataFrame([
