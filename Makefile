@@ -9,7 +9,7 @@ CORES ?= 2
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test lint venv seeds prior-sweep
+.PHONY: run test lint venv seeds prior-sweep controls amplifiers irreversibility v3
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -30,6 +30,24 @@ seeds: $(VENV)/.installed
 
 prior-sweep: $(VENV)/.installed
 	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --cores $(CORES) prior_sweep $(ARGS)
+
+# The paper's v3 studies on the three seeds (README "What you will see"): decoding-time controls and the eval
+# temperature axis, the amplifier sweeps (results/figures/amplifier_*.png), the longer collapse; v3 = all three in
+# one results tree (what the README reports), then the recovery variants of finding (iii).
+SEEDS := --configfile config/sweeps/seeds.yaml
+controls: $(VENV)/.installed
+	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --cores $(CORES) $(SEEDS) config/sweeps/controls.yaml $(ARGS)
+
+amplifiers: $(VENV)/.installed
+	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --cores $(CORES) $(SEEDS) config/sweeps/amplifiers.yaml $(ARGS)
+
+irreversibility: $(VENV)/.installed
+	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --cores $(CORES) $(SEEDS) config/sweeps/irreversibility.yaml $(ARGS)
+
+V3 := config/sweeps/seeds.yaml config/sweeps/amplifiers.yaml config/sweeps/controls.yaml config/sweeps/irreversibility.yaml
+v3: $(VENV)/.installed
+	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --cores $(CORES) --configfile $(V3) $(ARGS)
+	$(PY) -m pipeline.analysis.recovery_study results/ --config config/config.yaml $(V3)
 
 test: $(VENV)/.installed
 	PATH="$(abspath $(VENV))/bin:$$PATH" pytest $(PYTEST_ARGS)

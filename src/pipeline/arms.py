@@ -12,13 +12,14 @@ from pipeline.configfile import ConfigError
 
 # Arm fields that override the shared ``reward`` section, and the ``grpo`` fields an arm (or a sweep) may vary.
 ARM_REWARD_FIELDS = ("accuracy_weight", "format_weight", "lc_weight", "lc_variant", "lc_tau")
-ARM_GRPO_FIELDS = ("temperature", "top_p", "top_k", "repetition_penalty", "beta", "lr")
+ARM_GRPO_FIELDS = ("temperature", "top_p", "top_k", "repetition_penalty", "beta", "lr", "max_completion_length",
+                   "train_difficulty", "rollout_control", "steps")
 ARM_FIELDS = ARM_REWARD_FIELDS + ARM_GRPO_FIELDS
 # Short prefixes used in generated arm names (string-valued fields contribute their value only).
 NAME_PREFIX = {
     "accuracy_weight": "accw", "format_weight": "fmtw", "lc_weight": "lcw", "lc_tau": "tau",
     "temperature": "temp", "top_p": "topp", "top_k": "topk", "repetition_penalty": "rep", "beta": "beta",
-    "lr": "lr",
+    "lr": "lr", "max_completion_length": "len", "train_difficulty": "diff", "steps": "steps",
 }
 
 class SweepError(ConfigError):
@@ -100,3 +101,43 @@ def split_overrides(overrides: dict[str, Any]) -> tuple[dict[str, Any], dict[str
     reward = {k: v for k, v in overrides.items() if k in ARM_REWARD_FIELDS}
     grpo = {k: v for k, v in overrides.items() if k in ARM_GRPO_FIELDS}
     return reward, grpo
+
+
+# -- amplifier sweeps: one field of a reference arm varied ----------------------------------------------------
+def amplifier_arms(amplifiers: dict[str, Any] | None, arms: dict[str, dict[str, Any]],
+                   grpo: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """(new arms, points per sweep) of the enabled ``amplifiers:`` sweeps.
+
+    Each value of a sweep's ``field`` is the ``reference`` arm with that field set, as arm ``{sweep}_{value}``;
+    the value the reference arm already has (its own override, else the ``grpo`` section's) is the reference arm
+    itself. A point is ``{"x", "value", "arm"}`` (``x`` from the sweep's ``x`` list, else the value).
+
+    >>> new, points = amplifier_arms({"t": {"enabled": True, "field": "temperature", "values": [0.7, 1.0],
+    ...                               "reference": "acc"}}, {"acc": {"lc_weight": 0.0}}, {"temperature": 1.0})
+    >>> new, [p["arm"] for p in points["t"]]
+    ({'t_0p7': {'lc_weight': 0.0, 'temperature': 0.7}}, ['t_0p7', 'acc'])
+    """
+    new: dict[str, dict[str, Any]] = {}
+    points: dict[str, list[dict[str, Any]]] = {}
+    for name, spec in (amplifiers or {}).items():
+        if not spec.get("enabled"):
+            continue
+        ref = spec.get("reference", "acc")
+        if ref not in arms:
+            raise SweepError(f"config: amplifiers.{name}.reference {ref!r} is not a GRPO arm ({list(arms)})")
+        field, values = spec["field"], list(spec["values"])
+        xs = list(spec.get("x") or values)
+        if len(xs) != len(values):
+            raise SweepError(f"config: amplifiers.{name}.x has {len(xs)} entries for {len(values)} values")
+        if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in xs):
+            raise SweepError(f"config: amplifiers.{name} needs numeric x for its values {values} (set x:)")
+        current = arms[ref].get(field, grpo.get(field))
+        points[name] = []
+        for x, value in zip(xs, values, strict=True):
+            arm = ref if value == current else f"{name}_{format_value(value)}"
+            if arm != ref:
+                if arm in arms or arm in new:
+                    raise SweepError(f"config: amplifier arm {arm!r} clashes with another arm; rename the sweep")
+                new[arm] = {**arms[ref], field: value}
+            points[name].append({"x": float(x), "value": value, "arm": arm})
+    return new, points

@@ -36,7 +36,8 @@ SPLIT = "[A-Za-z0-9_]+"  # also the config schema's pattern for data split names
 PRIOR = "[A-Za-z0-9_.-]+"  # also the config schema's pattern for prior_sweep.mixes names
 CHECKPOINT = "base|sft|(?:grpo|recovery)_" + ARM
 ROOT = rf"{RESULTS}(?:/priors/{PRIOR}/{RESULTS})?"
-FIGURES = ("drift", "irreversibility", "tradeoff")  # the figures of every experiment (pipeline.analysis.figures)
+# the figures of every experiment (pipeline.analysis.figures)
+FIGURES = ("drift", "irreversibility", "tradeoff", "switch_position", "accuracy_by_language")
 FIGURE_EXTS = ("png", "pdf")
 
 # -- path templates relative to a root ({lang}, {seed}, {checkpoint}, {arm}, {split}, {figure}, {ext}) --------
@@ -59,11 +60,15 @@ INGEST_REPORT = "store/ingest_report.json"
 FINDINGS_MD = "findings.md"
 FINDINGS_JSON = "findings.json"
 FIGURE = "figures/{figure}.{ext}"
+BROWSER = "browser/index.html"  # the chain-of-thought browser (pipeline.browser): one self-contained page
 LOGS = "logs"
 # relative to the configured root only
 PRIOR_CONFIG = "priors/{prior}/config.yaml"
 PRIOR_SWEEP_TABLE = "priors/prior_sweep.csv"
 PRIOR_SWEEP_FIGURE = "figures/prior_sweep.{ext}"
+AMPLIFIER = "[a-z0-9_]+"  # also the config schema's pattern for amplifiers names
+AMPLIFIER_FIGURE = "figures/amplifier_{sweep}.{ext}"  # relative to any root: one figure per enabled sweep
+AMPLIFIER_TABLE = "amplifiers/{sweep}.csv"
 
 
 class LayoutError(ValueError):

@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import layout
-from pipeline.arms import all_arms, split_overrides
+from pipeline.arms import all_arms, amplifier_arms, split_overrides
 from pipeline.configfile import REPO, ConfigError, canonical, check_yaml, merge, non_finite, schema_validate
 from pipeline.languages import get_language
 
 # Rules whose threads / mem_mb / runtime / gpu / slurm_partition the config's ``resources:`` may set.
 RULES = ("prepare_data", "translate", "pretrain", "sft", "grpo", "recovery", "evaluate", "ingest", "figure",
-         "findings", "prior_config", "prior_sweep_figure")
+         "findings", "browser", "prior_config", "prior_sweep_figure", "amplifier_figure")
 
 
 # -- loading and validation ---------------------------------------------------------------------------------------
@@ -115,6 +115,10 @@ class Settings:
         self.langs: list[str] = list(config["languages"])
         self.seeds: list[int] = list(config["seeds"])
         self.arms: dict[str, dict[str, Any]] = all_arms(config.get("arms", {}), config.get("sweep"))
+        # amplifier sweeps (config amplifiers:, when enabled): one field of a reference arm varied, as more arms
+        self.explicit_arms: list[str] = list(self.arms)
+        extra, self.amplifiers = amplifier_arms(config.get("amplifiers"), self.arms, config["grpo"])
+        self.arms.update(extra)
         self.recovery_arms: list[str] = list(config["recovery"]["arms"])
         data = config["data"]
         self.splits: list[str] = list(data["splits"])
@@ -187,6 +191,11 @@ class Settings:
         trained = {"data.train_split": self.train_split, "data.sft_split": self.sft_split}
         for problem in config_problems(self.config["data"]["splits"], self.langs, trained):
             raise ConfigError(f"config: {problem}")  # native benchmarks: coverage, eval-only (docs/benchmarks.md)
+        self._check_arm_fields()
+        unknown = sorted(set(self.config["eval"].get("studies_on") or []) - set(self.checkpoints()))
+        if unknown:
+            raise ConfigError(f"config: eval.studies_on {unknown} are not checkpoints of this config "
+                              f"({self.checkpoints()})")
         unknown = sorted(set(self.english_only) - set(FAMILIES))
         if unknown:
             raise ConfigError(f"config: data.world.english_only_families {unknown} are not world families "
@@ -202,6 +211,20 @@ class Settings:
                     f"config: translation.backend 'template' translates only synthetic splits (from the world's "
                     f"parallel text); data.splits {needs} are not synthetic: set translation.backend to "
                     "deep_translator or hf, or use a native benchmark source (docs/benchmarks.md)")
+
+    def _check_arm_fields(self) -> None:
+        """Arm fields that need something else of the config: difficulties need world records, a prefilled
+        rollout control an opener per language."""
+        openers = self.config["eval"].get("openers") or {}
+        for arm, over in self.arms.items():
+            if "train_difficulty" in over and self.config["data"]["splits"][self.train_split]["source"] != "synthetic":
+                raise ConfigError(f"config: arm {arm!r} sets train_difficulty, but data.train_split "
+                                  f"{self.train_split!r} is not synthetic (only world records have a difficulty)")
+            if (over.get("rollout_control") or {}).get("prefill"):
+                missing = [lang for lang in self.langs if not openers.get(lang)]
+                if missing:
+                    raise ConfigError(f"config: arm {arm!r} prefills an opener, but eval.openers has none for "
+                                      f"{missing}; add one phrase per language")
 
     # -- checkpoints -------------------------------------------------------------------------------------------
     def checkpoints(self) -> list[str]:
@@ -246,22 +269,44 @@ class Settings:
         return canonical({**sft, **own})
 
     def grpo(self, arm: str) -> dict[str, Any]:
-        """GRPO trainer settings of one arm: the ``grpo`` section overridden by the arm's GRPO fields."""
-        return canonical({**self.config["grpo"], **split_overrides(self.arms[arm])[1]})
+        """GRPO trainer settings of one arm: the ``grpo`` section overridden by the arm's GRPO fields; an arm with
+        a prefilled rollout control also gets the openers (``eval.openers``)."""
+        cfg = {**self.config["grpo"], **split_overrides(self.arms[arm])[1]}
+        if (cfg.get("rollout_control") or {}).get("prefill"):
+            cfg["openers"] = dict(self.config["eval"]["openers"])
+        for sweep, points in self.amplifiers.items():  # recorded in run.json: the findings keep these arms apart
+            for p in points:
+                if p["arm"] == arm and arm not in self.explicit_arms:
+                    cfg["amplifier"] = {"sweep": sweep, "x": p["x"]}
+        return canonical(cfg)
 
     def reward(self, arm: str) -> dict[str, Any]:
         """The reward shape of one arm: the shared ``reward`` section overridden by the arm's reward fields."""
         return canonical({**self.config["reward"], **split_overrides(self.arms[arm])[0]})
 
-    def evaluation(self, split: str) -> dict[str, Any]:
+    def evaluation(self, split: str, checkpoint: str | None = None) -> dict[str, Any]:
         """Settings of one evaluate job: the eval section without the split list, plus this job's ``split``
-        (so adding a split to eval.splits does not change, and re-run, the jobs of the others); without
-        ``eval.controls`` also without the control settings."""
+        (so adding a split to eval.splits does not change, and re-run, the jobs of the others).
+
+        The decoding-time studies (``eval.controls`` and the extra ``eval.axis_temperatures``) apply to the
+        checkpoints of ``eval.studies_on`` (all when null): every other checkpoint's job gets neither, nor the
+        openers, so turning the studies on re-runs only the evaluations they change."""
         cfg = {k: v for k, v in self.config["eval"].items() if k != "splits"}
-        if not cfg.get("controls"):  # no decoding-time control: the openers are unused (and change no job)
+        on = cfg.pop("studies_on", None)
+        extra = cfg.pop("axis_temperatures", None) or []
+        studied = on is None or checkpoint is None or checkpoint in on
+        if extra and studied:
+            cfg["temperatures"] = sorted({*cfg["temperatures"], *extra})
+        if not cfg.get("controls") or not studied:  # no control here: the openers are unused (and change no job)
             cfg.pop("controls", None)
             cfg.pop("openers", None)
         return canonical({**cfg, "split": split})
+
+    def amplifier_specs(self) -> dict[str, dict[str, Any]]:
+        """Every enabled amplifier sweep: its field, x-axis label and points ``{"x", "value", "arm"}``."""
+        cfg = self.config.get("amplifiers") or {}
+        return {name: canonical({"field": cfg[name]["field"], "label": cfg[name].get("label") or cfg[name]["field"],
+                                 "points": points}) for name, points in self.amplifiers.items()}
 
     def figure_options(self) -> dict[str, Any]:
         """Options of every figure: the figures section, with the eval split the eval figures show."""
@@ -307,7 +352,11 @@ def every_job(settings: Settings) -> Iterable[tuple[str, dict[str, Any]]]:
     for arm in settings.recovery_arms:
         yield f"recovery/{arm}", settings.recovery()
     for split in settings.eval_splits:
-        yield f"evaluate/{split}", settings.evaluation(split)
+        if settings.config["eval"].get("studies_on") is None:  # every checkpoint gets the same settings
+            yield f"evaluate/{split}", settings.evaluation(split)
+            continue
+        for checkpoint in settings.checkpoints():
+            yield f"evaluate/{split}/{checkpoint}", settings.evaluation(split, checkpoint)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,8 +19,14 @@ SCHEMA = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").r
 PAPER = sorted((ROOT / "config").glob("paper_*.yaml"))
 OVERLAYS = [None, *sorted((ROOT / "config" / "models").glob("*.yaml")),
             *sorted((ROOT / "config" / "sweeps").glob("*.yaml"))]
-# Every config a user can run: the default, the test scenarios, each paper config alone and with each overlay.
-CONFIGS = [(DEFAULT_CONFIG,), (MICRO,), *[(p, o) if o else (p,) for p in PAPER for o in OVERLAYS]]
+# Overlays of the CPU lab only: the amplifier sweeps vary the synthetic world's difficulty (its definitions are in
+# config/config.yaml).
+CPU_LAB_ONLY = {"amplifiers.yaml"}
+SWEEPS = sorted((ROOT / "config" / "sweeps").glob("*.yaml"))
+# Every config a user can run: the default alone and with each sweep overlay, the test scenarios, each paper config
+# alone and with each overlay that applies to it.
+CONFIGS = [(DEFAULT_CONFIG,), *[(DEFAULT_CONFIG, o) for o in SWEEPS], (MICRO,),
+           *[(p, o) if o else (p,) for p in PAPER for o in OVERLAYS if o is None or o.name not in CPU_LAB_ONLY]]
 TRAINER_FIELDS = tuple(SCHEMA["$defs"]["trainer"]["properties"])
 
 
@@ -187,6 +193,9 @@ def test_schema_registries_match_the_code():
     mixes = SCHEMA["properties"]["prior_sweep"]["properties"]["mixes"]
     assert mixes["propertyNames"]["pattern"] == f"^{layout.PRIOR}$"
     assert SCHEMA["properties"]["resources"]["propertyNames"]["enum"] == ["default", *settings.RULES]
+    amplifiers = SCHEMA["properties"]["amplifiers"]
+    assert amplifiers["propertyNames"]["pattern"] == f"^{layout.AMPLIFIER}$"
+    assert set(amplifiers["additionalProperties"]["properties"]["field"]["enum"]) <= set(ARM_FIELDS)
     assert tuple(SCHEMA["$defs"]["lc_variant"]["enum"]) == LC_VARIANTS
     rules = set()
     for path in (ROOT / "workflow" / "rules").glob("*.smk"):

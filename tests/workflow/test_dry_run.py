@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from pipeline import layout as L
 from pipeline.settings import Settings, load_config
 from support import DEFAULT_CONFIG, MICRO, ROOT, SCENARIOS, job_stats, snakemake, write_config
 
@@ -51,7 +52,7 @@ def test_default_and_micro_configs_dry_run(tmp_path):
         assert result.returncode == 0, result.stderr[-2000:]
         assert job_stats(result.stdout) == {
             "prepare_data": 1, "translate": 2, "pretrain": 1, "sft": 1, "grpo": 2, "recovery": 1, "evaluate": 5,
-            "ingest": 1, "figure": 3, "findings": 1, "all": 1}
+            "ingest": 1, "figure": len(L.FIGURES), "findings": 1, "all": 1}
 
 
 def test_two_eval_splits_dry_run_evaluates_every_checkpoint_on_both(tmp_path):
@@ -69,7 +70,7 @@ def test_prior_sweep_is_one_dag_with_a_results_root_per_mix(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     stats = job_stats(result.stdout)
     assert stats["pretrain"] == stats["ingest"] == stats["findings"] == stats["prior_config"] == 2
-    assert stats["figure"] == 6 and stats["prior_sweep_figure"] == 1
+    assert stats["figure"] == 2 * len(L.FIGURES) and stats["prior_sweep_figure"] == 1
     roots = set(re.findall(r"wildcards: root=(\S+), lang=ko, seed=0$", result.stdout, re.M))
     assert roots == {"results/priors/en90/results", "results/priors/en50/results"}
     assert "output: results/priors/en50/results/collapse.duckdb (update)" in result.stdout  # an output, kept

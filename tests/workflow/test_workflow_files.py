@@ -11,7 +11,8 @@ from pipeline import layout, settings
 from support import ROOT
 
 RULES_DIR = ROOT / "workflow" / "rules"
-LOCAL_ONLY = {"all", "data", "train", "evaluation", "prior_sweep"}  # target rules in workflow/Snakefile
+# target rules in workflow/Snakefile
+LOCAL_ONLY = {"all", "data", "train", "evaluation", "prior_sweep", "amplifier_sweeps"}
 
 
 def rule_blocks() -> dict[str, str]:

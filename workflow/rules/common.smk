@@ -47,6 +47,7 @@ wildcard_constraints:
     prior=L.PRIOR,
     checkpoint=L.CHECKPOINT,
     figure="|".join(L.FIGURES),
+    sweep=L.AMPLIFIER,
 
 
 def P(template, **fields):
@@ -124,12 +125,32 @@ def figure_outputs(root):
 
 def figure_inputs(wildcards):
     """The artifacts behind each figure's view: a figure re-runs only when these change."""
-    if wildcards.figure == "drift":
+    if wildcards.figure in ("drift", "switch_position"):
         return rollout_outputs(wildcards.root)
     return eval_outputs(wildcards.root, [at(wildcards).figure_split])
 
 
+def amplifier_outputs(root, required=False):
+    """Figure and table of every enabled amplifier sweep of ``root`` (``required``: none enabled is an error)."""
+    sweeps = list(ROOTS[root].amplifiers)
+    if required and not sweeps:
+        raise ValueError("no amplifier sweep is enabled: give --configfile config/sweeps/amplifiers.yaml (or set "
+                         "amplifiers.<name>.enabled: true); see README 'What you will see'")
+    return expand(f"{root}/{L.AMPLIFIER_FIGURE}", sweep=sweeps, ext=L.FIGURE_EXTS) + expand(
+        f"{root}/{L.AMPLIFIER_TABLE}", sweep=sweeps)
+
+
+def amplifier_spec(wildcards):
+    """The field, label and points of the job's sweep; a sweep that is not enabled is an error naming the fix."""
+    specs = at(wildcards).amplifier_specs()
+    if wildcards.sweep not in specs:
+        raise ValueError(f"amplifier sweep {wildcards.sweep!r} is not enabled (enabled: {sorted(specs)}); set "
+                         f"amplifiers.{wildcards.sweep}.enabled: true")
+    return specs[wildcards.sweep]
+
+
 def root_outputs(root):
-    """Everything target ``all`` asks of one root: the store and its ingest report, the findings and the figures."""
+    """Everything target ``all`` asks of one root: the store and its ingest report, the findings, the browser,
+    the figures and the enabled amplifier sweeps."""
     return [f"{root}/{ROOTS[root].store_in_root}", f"{root}/{L.INGEST_REPORT}", f"{root}/{L.FINDINGS_MD}",
-            f"{root}/{L.FINDINGS_JSON}", *figure_outputs(root)]
+            f"{root}/{L.FINDINGS_JSON}", f"{root}/{L.BROWSER}", *figure_outputs(root), *amplifier_outputs(root)]

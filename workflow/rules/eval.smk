@@ -12,7 +12,7 @@ rule evaluate:
         summary=P(L.EVAL_SUMMARY),
     params:
         model_path=lambda wc: model_path(wc, wc.checkpoint),
-        cfg=lambda wc: at(wc).evaluation(wc.split),
+        cfg=lambda wc: at(wc).evaluation(wc.split, wc.checkpoint),
         prompt=lambda wc: at(wc).config["prompt"],
     wildcard_constraints:
         split="|".join(re.escape(s) for s in S.eval_splits),

@@ -41,6 +41,7 @@ rule findings:
     params:
         db=lambda wc: at(wc).store,
         opts=lambda wc: at(wc).figure_options(),
+        amplifiers=lambda wc: at(wc).amplifier_specs(),
     threads: S.resource("findings", "threads", 1)
     resources:
         **S.resources("findings", mem_mb=2000, runtime=10),

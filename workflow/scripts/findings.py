@@ -5,5 +5,5 @@ from pipeline.smk import job_log
 
 with job_log(snakemake):
     table = write_findings(snakemake.params.db, snakemake.output.json, snakemake.output.md,
-                           **eval_selection(snakemake.params.opts))
+                           **eval_selection(snakemake.params.opts), amplifiers=snakemake.params.amplifiers)
     print(to_markdown(table), end="")

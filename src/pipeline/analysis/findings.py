@@ -30,6 +30,7 @@ import pandas as pd
 
 from pipeline.analysis.figures import PHASE_LABELS, FigureOptionError, select_eval
 from pipeline.analysis.plotting import decoding_label
+from pipeline.analysis.points import eval_points, item_means
 from pipeline.analysis.uncertainty import N_BOOT, all_of, any_of, hierarchical_bootstrap, verdict
 from pipeline.measure.peers import PEER_RATES
 from pipeline.store import connect_readonly
@@ -37,16 +38,13 @@ from pipeline.store import connect_readonly
 THRESHOLDS = {"drop": 0.30, "keep": 0.80, "window": 10}
 
 
-def _eval_points(con: Any) -> pd.DataFrame:
-    """Every eval point of the store (all splits and decodings; :func:`select_eval` picks one)."""
-    return con.execute(
-        "SELECT lang, seed, split, phase, checkpoint, arm, decoding, temperature, accuracy, target_wr, en_wr, n, "
-        f"checkpoint_run_id, {', '.join(PEER_RATES)} FROM v_eval_points").df()
-
-
 def _arms(con: Any) -> pd.DataFrame:
-    return con.execute("SELECT lang, seed, arm, lc_weight, run_id, parent_run_id FROM runs "
-                       "WHERE stage = 'grpo' AND arm IS NOT NULL").df()
+    """The GRPO arms of the findings: amplifier-sweep arms and arms with a rollout control are their own rows
+    (pipeline.analysis.amplifiers, .control_findings), never the accuracy-only or consistency arm."""
+    return con.execute(
+        "SELECT lang, seed, arm, lc_weight, run_id, parent_run_id FROM runs WHERE stage = 'grpo' AND arm IS NOT NULL "
+        "AND json_extract(params, '$.amplifier') IS NULL AND json_extract(params, '$.rollout_control') IS NULL "
+        "AND run_id IN (SELECT run_id FROM v_current_runs) ORDER BY run_id").df()
 
 
 def _rollout_shares(con: Any, window: int) -> pd.DataFrame:
@@ -91,7 +89,7 @@ def findings_table(db_path: str | Path, split: str | None = "test", decoding: st
     th = {**THRESHOLDS, **(thresholds or {})}
     con = connect_readonly(Path(db_path))
     try:
-        points = _eval_points(con)
+        points = eval_points(con)
         arms, rollouts = _arms(con), _rollout_shares(con, int(th["window"]))
     finally:
         con.close()
@@ -229,20 +227,6 @@ def metrics_markdown(table: pd.DataFrame) -> str:
 
 
 # -- confidence intervals: each claim pooled over seeds, hierarchical bootstrap over seeds and items --------------
-def _item_means(con: Any, split: str, decoding: str, temperature: float | None) -> pd.DataFrame:
-    """Per (lang, seed, checkpoint, item): mean correctness and Target WR over the item's samples, on the chosen
-    split and decoding (items with an unparseable gold excluded, as everywhere)."""
-    return con.execute(
-        """
-        SELECT lang, seed, split_part(checkpoint_run_id, '/', 3) AS checkpoint, item_id,
-               avg(CAST(correct AS DOUBLE)) AS acc, avg(target_share) AS tgt
-        FROM eval_samples
-        WHERE split = ? AND decoding = ? AND temperature IS NOT DISTINCT FROM ? AND gold_ok IS NOT FALSE
-          AND run_id IN (SELECT run_id FROM v_current_runs)
-        GROUP BY ALL
-        """, [split, decoding, temperature]).df()
-
-
 # claim -> (clause, statistic, threshold key, above?, columns of the paired item table, combine of column means)
 _CLAUSES: dict[str, tuple[tuple[str, str, str, bool, tuple[str, ...], Callable[[Any], Any]], ...]] = {
     "i_drift": (("target lost", "start - acc-only Target WR", "drop", True, ("start_tgt", "grpo_tgt"),
@@ -262,6 +246,25 @@ _CLAUSES: dict[str, tuple[tuple[str, str, str, bool, tuple[str, ...], Callable[[
 _COMBINE = {"i_drift": all_of, "ii_tradeoff": all_of, "iii_irreversible": any_of}
 
 
+def clause_groups(items: pd.DataFrame, seeds: pd.DataFrame, lang: str, cols: tuple[str, ...]) -> list[Any]:
+    """Per seed of ``seeds`` (findings rows of ``lang``), the item table of the checkpoints a clause compares:
+    columns ``cols`` (``<prefix>_acc`` / ``<prefix>_tgt``, prefixes start, grpo, lc, recovery), items paired."""
+    groups = []
+    for r in seeds.itertuples():
+        names = {"start": r.start, "grpo": f"grpo_{r.acc_arm}", "lc": f"grpo_{r.lc_arm}",
+                 "recovery": f"recovery_{r.acc_arm}"}
+        mine = items[(items.lang == lang) & (items.seed == r.seed)]
+        wide = None
+        for prefix, checkpoint in names.items():
+            part = mine[mine.checkpoint == checkpoint].set_index("item_id")[["acc", "tgt"]].add_prefix(f"{prefix}_")
+            wide = part if wide is None else wide.join(part, how="outer")
+        if wide is not None and set(cols) <= set(wide.columns):
+            group = wide[list(cols)].dropna().to_numpy()
+            if len(group):
+                groups.append(group)
+    return groups
+
+
 def claim_intervals(db_path: str | Path, table: pd.DataFrame, thresholds: dict[str, float] | None = None,
                     n_boot: int = N_BOOT) -> pd.DataFrame:
     """One row per (lang, claim, clause): the statistic over every seed of :func:`findings_table`'s ``table``
@@ -273,27 +276,15 @@ def claim_intervals(db_path: str | Path, table: pd.DataFrame, thresholds: dict[s
     temperature = None if pd.isna(sel.temperature) else float(sel.temperature)
     con = connect_readonly(Path(db_path))
     try:
-        items = _item_means(con, sel.split, sel.decoding, temperature)
+        items = item_means(con, sel.split, sel.decoding, temperature)
     finally:
         con.close()
     rows = []
     for lang, seeds in table.groupby("lang"):
-        paired = []  # one wide item table per seed: <prefix>_acc / <prefix>_tgt columns
-        for r in seeds.itertuples():
-            names = {"start": r.start, "grpo": f"grpo_{r.acc_arm}", "lc": f"grpo_{r.lc_arm}",
-                     "recovery": f"recovery_{r.acc_arm}"}
-            mine = items[(items.lang == lang) & (items.seed == r.seed)]
-            wide = None
-            for prefix, checkpoint in names.items():
-                part = mine[mine.checkpoint == checkpoint].set_index("item_id")[["acc", "tgt"]].add_prefix(f"{prefix}_")
-                wide = part if wide is None else wide.join(part, how="outer")
-            paired.append(wide)
         for claim, clauses in _CLAUSES.items():
             verdicts = []
             for clause, statistic, key, above, cols, combine in clauses:
-                groups = [w[list(cols)].dropna().to_numpy() for w in paired
-                          if w is not None and set(cols) <= set(w.columns)]
-                groups = [g for g in groups if len(g)]
+                groups = clause_groups(items, seeds, lang, cols)
                 if not groups:
                     continue
                 iv = hierarchical_bootstrap(groups, combine, n_boot=n_boot)
@@ -332,22 +323,40 @@ def intervals_markdown(intervals: pd.DataFrame) -> str:
 
 
 def write_findings(db_path: str | Path, out_json: str | Path, out_md: str | Path, split: str | None = "test",
-                   decoding: str | None = None, temperature: float | None = None) -> pd.DataFrame:
+                   decoding: str | None = None, temperature: float | None = None,
+                   amplifiers: dict[str, dict[str, Any]] | None = None) -> pd.DataFrame:
     """Write the per-seed findings (JSON records + summary) and the Markdown table; return the table.
     ``split``, ``decoding``, ``temperature``: the ``figures:`` options
-    (:func:`pipeline.analysis.figures.eval_selection`)."""
+    (:func:`pipeline.analysis.figures.eval_selection`); ``amplifiers``: sweep name -> ``{"label", "points"}``
+    (:attr:`pipeline.settings.Settings.amplifiers`), each a section of its own. The decoding-time control, eval
+    temperature and rollout-control rows (:mod:`pipeline.analysis.control_findings`) come with whatever the
+    store holds."""
+    from pipeline.analysis.amplifiers import sweep_markdown, sweep_table
+    from pipeline.analysis.control_findings import control_rows, controls_markdown
+
     table = findings_table(db_path, split, decoding, temperature=temperature)
     intervals = claim_intervals(db_path, table)
+    controls = control_rows(db_path, table)
+    sweeps, sweeps_md = {}, ""
+    sel = table.iloc[0]
+    selection = {"split": sel.split, "decoding": sel.decoding,
+                 "temperature": None if pd.isna(sel.temperature) else float(sel.temperature)}
+    for name, spec in (amplifiers or {}).items():
+        pooled = sweep_table(db_path, spec["points"], **selection)[1]
+        sweeps[name] = json.loads(pooled.to_json(orient="records"))
+        sweeps_md += "\n" + sweep_markdown(name, spec.get("label", name), pooled)
     sel = table.iloc[0]
     payload = {"db": str(db_path), "split": sel.split, "decoding": sel.decoding,
                "temperature": None if pd.isna(sel.temperature) else float(sel.temperature),
                "start": sorted(set(table.start.dropna())), "caption": caption(table), "thresholds": THRESHOLDS,
                "per_seed": json.loads(table.to_json(orient="records")),
                "summary": json.loads(summarise(table).to_json(orient="records")),
-               "intervals": json.loads(intervals.to_json(orient="records"))}
+               "intervals": json.loads(intervals.to_json(orient="records")),
+               "controls": json.loads(controls.to_json(orient="records")), "amplifiers": sweeps}
     Path(out_json).parent.mkdir(parents=True, exist_ok=True)
     Path(out_json).write_text(json.dumps(payload, indent=2) + "\n")
-    Path(out_md).write_text(to_markdown(table) + "\n" + intervals_markdown(intervals) + "\n" + metrics_markdown(table))
+    Path(out_md).write_text(to_markdown(table) + "\n" + intervals_markdown(intervals) + "\n" + metrics_markdown(table)
+                            + ("\n" + controls_markdown(controls) if len(controls) else "") + sweeps_md)
     return table
 
 
@@ -361,8 +370,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         table = findings_table(args.db, args.split, args.decoding, temperature=args.temperature)
+        from pipeline.analysis.control_findings import control_rows, controls_markdown
+
         print(to_markdown(table) + "\n" + intervals_markdown(claim_intervals(args.db, table)) + "\n"
-              + metrics_markdown(table), end="")
+              + metrics_markdown(table) + "\n" + controls_markdown(control_rows(args.db, table)), end="")
     except ValueError as err:  # no such split / decoding (FigureOptionError), an empty store
         print(f"error: {err}", file=sys.stderr)
         return 1

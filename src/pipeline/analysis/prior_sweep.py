@@ -93,9 +93,10 @@ def plot_prior_sweep(table: pd.DataFrame, out_png: Path, out_pdf: Path) -> pd.Da
                 ax.set_xlabel("target-language share of pretraining reasoning")
                 ax.set_ylabel(label)
                 ax.set_ylim(min(-0.03, float(cur[[c for c in cur if c.endswith(metric)]].min().min()) - 0.05), 1.03)
-                for prior, x in cur.groupby("prior")["tgt_reasoning"].first().items():
-                    ax.annotate(prior, (x, 1.0), fontsize=6, ha="center", va="bottom", color="0.4")
-            axes[r][0].set_title(f"{lang}: {cur['seed'].nunique()} seed(s) per prior", loc="left")
+                ticks = cur.groupby("prior")["tgt_reasoning"].first().sort_values()  # the mix under its share
+                ax.set_xticks(ticks.values, [f"{x:.2f}\n{prior}" for prior, x in ticks.items()], fontsize=6)
+            n = cur["seed"].nunique()
+            axes[r][0].set_title(f"{lang}: {n} seed{'' if n == 1 else 's'} per prior", loc="left")
         handles, labels = axes[0][1].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside upper center", ncols=4)
         save_figure(fig, out_png, out_pdf)

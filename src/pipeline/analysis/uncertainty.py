@@ -37,12 +37,16 @@ class Interval:
 
 
 def hierarchical_bootstrap(groups: Sequence[np.ndarray], combine: Callable[[np.ndarray], np.ndarray] | None = None,
-                           *, n_boot: int = N_BOOT, level: float = LEVEL, seed: int = 0) -> Interval:
+                           *, n_boot: int = N_BOOT, level: float = LEVEL, seed: int = 0, n_items: int | None = None,
+                           n_seeds: int | None = None) -> Interval:
     """Bootstrap ``combine(mean over seeds of the per-seed column means)``.
 
     ``groups``: one array per seed, shape ``(items, k)`` (or ``(items,)`` for k = 1), rows paired across columns
     (the same item under the checkpoints compared). ``combine`` maps column means ``(..., k)`` to the statistic
     ``(...)``; default the first column's mean. Seeded: the same inputs give the same interval.
+
+    ``n_items`` / ``n_seeds`` draw that many items per seed / seeds per resample instead of as many as there are:
+    the interval a study of that size would get if items and seeds varied as these do (:func:`resolution`).
 
     >>> same = [np.full(50, 0.4), np.full(80, 0.4)]
     >>> iv = hierarchical_bootstrap(same)
@@ -62,16 +66,37 @@ def hierarchical_bootstrap(groups: Sequence[np.ndarray], combine: Callable[[np.n
     combine = combine or (lambda means: means[..., 0])
     rng = np.random.default_rng(seed)
     # per seed: the column means of n_boot resamples of its items, shape (n_boot, k)
-    item_means = np.stack([a[rng.integers(len(a), size=(n_boot, len(a)))].mean(axis=1) for a in arrays], axis=1)
-    n_seeds = len(arrays)
-    if n_seeds > 1:  # resample seeds too: (n_boot, n_seeds) seed indices into each resample's per-seed means
-        picks = rng.integers(n_seeds, size=(n_boot, n_seeds))
+    item_means = np.stack([a[rng.integers(len(a), size=(n_boot, n_items or len(a)))].mean(axis=1) for a in arrays],
+                          axis=1)
+    have = len(arrays)
+    if have > 1:  # resample seeds too: (n_boot, n_seeds) seed indices into each resample's per-seed means
+        picks = rng.integers(have, size=(n_boot, n_seeds or have))
         item_means = np.take_along_axis(item_means, picks[..., None], axis=1)
     stats = np.asarray(combine(item_means.mean(axis=1)), dtype=float)
     point = float(combine(np.mean([a.mean(axis=0) for a in arrays], axis=0)))
     alpha = (1.0 - level) / 2
     lo, hi = np.nanquantile(stats, [alpha, 1.0 - alpha])
-    return Interval(point, float(lo), float(hi), n_seeds, sum(len(a) for a in arrays), level, n_boot)
+    return Interval(point, float(lo), float(hi), n_seeds or have, sum(n_items or len(a) for a in arrays), level,
+                    n_boot)
+
+
+def resolution(groups: Sequence[np.ndarray], combine: Callable[[np.ndarray], np.ndarray] | None,
+               n_items: Sequence[int], n_seeds: Sequence[int], n_boot: int = N_BOOT) -> list[dict[str, float]]:
+    """Interval width of the statistic for studies of ``n_items`` eval items per seed x ``n_seeds`` seeds, with
+    items and seeds varying as in ``groups`` (what eval n would resolve a claim; README "How sure we are").
+
+    >>> rng = np.random.default_rng(1)
+    >>> groups = [rng.integers(0, 2, 200).astype(float) for _ in range(3)]
+    >>> rows = resolution(groups, None, [50, 800], [3], n_boot=500)
+    >>> rows[0]["width"] > rows[1]["width"]
+    True
+    """
+    out = []
+    for s in n_seeds:
+        for n in n_items:
+            iv = hierarchical_bootstrap(groups, combine, n_boot=n_boot, n_items=n, n_seeds=s)
+            out.append({"n_items": n, "n_seeds": s, "lo": iv.lo, "hi": iv.hi, "width": iv.hi - iv.lo})
+    return out
 
 
 def verdict(interval: Interval, threshold: float, above: bool) -> str:

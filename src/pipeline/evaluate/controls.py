@@ -9,6 +9,10 @@ bias the logits of target-script tokens.
   subtracted from every token with a Latin letter and no target-script character. transformers gets a
   ``LogitsProcessor`` (:class:`ScriptBias`); vLLM the same numbers as ``SamplingParams.logit_bias``.
 
+The same controls steer GRPO rollouts (arm field ``rollout_control``, :mod:`pipeline.train.grpo`): the opener is
+appended to the prompt text, the bias goes to TRL through ``GRPOConfig.generation_kwargs``
+(:func:`rollout_generation_kwargs`).
+
 A control is evaluated under every decoding of the eval section; its rows carry the decoding label
 ``<decoding>+<control>`` (``greedy+prefill``, ``sampled+script_bias``) in eval files, the store and figures, and
 the summary's ``generation`` records the opener and biases applied (rows without a control record exactly what
@@ -61,15 +65,39 @@ def controls(cfg: dict[str, Any], lang: str) -> list[Control]:
     >>> [(c.name, c.prefill, c.script_bias) for c in controls(cfg, "ko")]
     [('none', None, 0.0), ('prefill', '먼저', 0.0), ('bias', None, 2.0)]
     """
-    out = [Control(NONE)]
-    for name, spec in (cfg.get("controls") or {}).items():
-        opener = None
-        if spec.get("prefill"):
-            opener = (cfg.get("openers") or {}).get(lang)
-            if not opener:
-                raise ValueError(f"eval.controls.{name}: prefill needs an opener for {lang!r} in eval.openers")
-        out.append(Control(name, opener, float(spec.get("script_bias", 0.0)), float(spec.get("latin_penalty", 0.0))))
-    return out
+    return [Control(NONE)] + [control_from_spec(name, spec, cfg.get("openers"), lang, f"eval.controls.{name}")
+                              for name, spec in (cfg.get("controls") or {}).items()]
+
+
+def control_from_spec(name: str, spec: dict[str, Any], openers: dict[str, str] | None, lang: str,
+                      where: str) -> Control:
+    """The :class:`Control` of one spec (``prefill``, ``script_bias``, ``latin_penalty``) for ``lang``; ``where``
+    names the config key in the error when a prefill has no opener for ``lang``.
+
+    >>> control_from_spec("rollout", {"prefill": True, "script_bias": 2}, {"ko": "먼저"}, "ko", "arms.a").prefill
+    '먼저'
+    """
+    opener = None
+    if spec.get("prefill"):
+        opener = (openers or {}).get(lang)
+        if not opener:
+            raise ValueError(f"{where}: prefill needs an opener for {lang!r} in eval.openers")
+    return Control(name, opener, float(spec.get("script_bias", 0.0)), float(spec.get("latin_penalty", 0.0)))
+
+
+def rollout_generation_kwargs(bias: dict[int, float], use_vllm: bool) -> dict[str, Any]:
+    """``GRPOConfig.generation_kwargs`` that apply a logit bias to the GRPO rollouts: vLLM's
+    ``SamplingParams.logit_bias``, or transformers' ``GenerationConfig.sequence_bias`` (one-token sequences,
+    the list form, which serialises to JSON); empty without a bias.
+
+    >>> rollout_generation_kwargs({7: 2.0}, use_vllm=False), rollout_generation_kwargs({7: 2.0}, use_vllm=True)
+    ({'sequence_bias': [[[7], 2.0]]}, {'logit_bias': {7: 2.0}})
+    """
+    if not bias:
+        return {}
+    if use_vllm:
+        return {"logit_bias": {int(t): float(b) for t, b in bias.items()}}
+    return {"sequence_bias": [[[int(t)], float(b)] for t, b in bias.items()]}
 
 
 def _in_ranges(ch: str, classes: tuple[str, ...]) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.evaluate.controls import Control, control_from_spec, logit_bias, rollout_generation_kwargs
 from pipeline.jsonl import read_jsonl
 from pipeline.measure.composition import COMPOSITION_FIELDS, cot_compositions
 from pipeline.measure.rewards import build_reward_funcs
@@ -167,11 +168,44 @@ def plain_completion_log() -> Iterator[None]:
             setattr(grpo_trainer, name, value)
 
 
-def grpo_rows(records: list[dict[str, Any]], lang: str, prompt_cfg: dict[str, Any]) -> list[dict[str, Any]]:
-    """GRPO dataset rows: the prompt plus the columns reward functions read (answer, lang, id)."""
-    return [{"prompt": build_prompt(r["question"], lang, prompt_cfg["style"], prompt_cfg["template"],
-                                    prompt_cfg.get("system")),
-             "answer": r["answer"], "lang": lang, "id": r["id"]} for r in records]
+def grpo_rows(records: list[dict[str, Any]], lang: str, prompt_cfg: dict[str, Any], prefill: str | None = None,
+              tokenizer: Any = None) -> list[dict[str, Any]]:
+    """GRPO dataset rows: the prompt plus the columns reward functions read (answer, lang, id).
+
+    ``prefill`` (a rollout control's opener) is appended to the prompt as the model sees it, so every rollout
+    starts after it: a chat prompt is then rendered with ``tokenizer``'s chat template into text first (TRL 1.16
+    always adds a generation prompt to conversational prompts, so it cannot continue an assistant message).
+    """
+    rows = []
+    for r in records:
+        prompt = build_prompt(r["question"], lang, prompt_cfg["style"], prompt_cfg["template"],
+                              prompt_cfg.get("system"))
+        if prefill:
+            prompt = prompt_text(prompt, tokenizer) + prefill
+        rows.append({"prompt": prompt, "answer": r["answer"], "lang": lang, "id": r["id"]})
+    return rows
+
+
+def select_difficulty(records: list[dict[str, Any]], difficulty: list[int] | None, path: str | Path
+                      ) -> list[dict[str, Any]]:
+    """The records whose ``difficulty`` (the world's number of reasoning steps) is one of ``difficulty`` (all
+    when None); a record without one, or no record left, is an error naming ``path``.
+
+    >>> select_difficulty([{"difficulty": 1}, {"difficulty": 3}], [3], "train.jsonl")
+    [{'difficulty': 3}]
+    """
+    if not difficulty:
+        return records
+    missing = sum(1 for r in records if "difficulty" not in r)
+    if missing:
+        raise ValueError(f"{path}: {missing} records have no 'difficulty' field; train_difficulty needs synthetic "
+                         "world records")
+    kept = [r for r in records if r["difficulty"] in set(difficulty)]
+    if not kept:
+        have = sorted({r["difficulty"] for r in records})
+        raise ValueError(f"{path}: no record has difficulty {difficulty} (the split has {have}); fix the arm's "
+                         "train_difficulty or the world's min_steps/max_steps")
+    return kept
 
 
 def grpo_args(cfg: dict[str, Any], weights: list[float], seed: int, output_dir: Path,
@@ -183,6 +217,21 @@ def grpo_args(cfg: dict[str, Any], weights: list[float], seed: int, output_dir: 
             "remove_unused_columns": False, "shuffle_dataset": True, **extra_args}
 
 
+def rollout_control(cfg: dict[str, Any], lang: str, tokenizer: Any, use_vllm: bool,
+                    extra_args: dict[str, Any]) -> Control | None:
+    """The arm's ``rollout_control`` for ``lang`` (None without one); its logit bias is put into ``extra_args``
+    as ``generation_kwargs`` (merged with any the config sets). Recorded by the caller in run.json."""
+    spec = cfg.get("rollout_control")
+    if not spec:
+        return None
+    control = control_from_spec("rollout", spec, cfg.get("openers"), lang, "arm rollout_control")
+    bias = logit_bias(tokenizer, lang, control)
+    if bias:
+        extra_args["generation_kwargs"] = {**(extra_args.get("generation_kwargs") or {}),
+                                           **rollout_generation_kwargs(bias, use_vllm)}
+    return control
+
+
 def run_grpo(model_path: str, train_path: str | Path, out_dir: str | Path, info: RunInfo,
              cfg: dict[str, Any], reward_spec: dict[str, Any], prompt_cfg: dict[str, Any],
              threads: int | None = None) -> dict[str, Any]:
@@ -192,7 +241,7 @@ def run_grpo(model_path: str, train_path: str | Path, out_dir: str | Path, info:
 
     set_threads(threads)
     out_dir = Path(out_dir)
-    records = read_jsonl(train_path)
+    records = select_difficulty(read_jsonl(train_path), cfg.get("train_difficulty"), train_path)
     if cfg.get("n_train"):
         records = records[: cfg["n_train"]]
     funcs, weights = build_reward_funcs(reward_spec)
@@ -202,12 +251,19 @@ def run_grpo(model_path: str, train_path: str | Path, out_dir: str | Path, info:
     info.params = {**cfg, "prompt": prompt_cfg, "model_path": str(model_path), "train_path": str(train_path)}
     extra_args = resolve_extra_args(cfg.get("extra_args", {}))
     info.extra["use_vllm"] = bool(extra_args.get("use_vllm", False))
+    info.extra["n_train_records"] = len(records)
     with track_run(info, out_dir / "run.json"):
         tokenizer = load_tokenizer(model_path, padding_side="left")
         model = load_model(model_path, cfg["dtype"])
+        control = rollout_control(cfg, info.lang, tokenizer, info.extra["use_vllm"], extra_args)
+        if control:  # what the rollouts were generated with (the bias as the number of tokens it touches)
+            gen = extra_args.get("generation_kwargs") or {}
+            info.extra["rollout_control"] = {**control.record(), "biased_tokens": len(
+                gen.get("sequence_bias") or gen.get("logit_bias") or [])}
         args = GRPOConfig(**grpo_args(cfg, weights, info.seed, out_dir, extra_args))
+        rows = grpo_rows(records, info.lang, prompt_cfg, control.prefill if control else None, tokenizer)
         trainer = GRPOTrainer(model=model, reward_funcs=funcs, args=args, processing_class=tokenizer,
-                              train_dataset=Dataset.from_list(grpo_rows(records, info.lang, prompt_cfg)),
+                              train_dataset=Dataset.from_list(rows),
                               callbacks=[nan_guard_callback()], peft_config=lora_config(cfg))
         resume = last_checkpoint(out_dir)
         info.extra["stale_completions_removed"] = clear_stale_completions(

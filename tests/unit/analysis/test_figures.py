@@ -90,7 +90,7 @@ def test_one_options_mapping_serves_every_figure(db: Path, tmp_path: Path) -> No
     drift = plot_drift(db, tmp_path / "d.png", tmp_path / "d.pdf", **opts)
     trade = plot_tradeoff(db, tmp_path / "t.png", tmp_path / "t.pdf", **opts)
     assert set(drift["lang"]) == set(trade["lang"]) == {"zh"} and set(trade["decoding"]) == {"sampled"}
-    with pytest.raises(FigureOptionError, match=r"unknown figure option\(s\) \['smooth'\]"):
+    with pytest.raises(FigureOptionError, match=r"unknown figure option \['smooth'\]"):
         plot_tradeoff(db, tmp_path / "t.png", tmp_path / "t.pdf", smooth=3)
 
 
@@ -111,6 +111,9 @@ def test_irreversibility_stages_per_arm(db: Path, tmp_path: Path) -> None:
     assert lc_acc["stage"].tolist() == ["base", "sft", "grpo"]  # no recovery for this arm
     assert lc_acc["mean"].tolist() == pytest.approx([0.25, 0.5, 0.5833333])
     assert set(data["n_seeds"]) == {3}
+    # 95% intervals (hierarchical bootstrap over seeds and items) around every point
+    assert ((data["lo"] <= data["mean"] + 1e-12) & (data["mean"] <= data["hi"] + 1e-12)).all()
+    assert wr["lo"].iloc[0] == wr["hi"].iloc[0] == 1.0 and (wr["lo"].iloc[1:] < wr["hi"].iloc[1:]).all()
 
 
 def test_irreversibility_sampled_and_unknown_decoding(db: Path, tmp_path: Path) -> None:
@@ -124,7 +127,7 @@ def test_one_decoding_rule_and_its_label(db: Path) -> None:
     """decoding None = greedy when evaluated; a temperature alone = sampled; panel titles name the choice."""
     opts = {"split": "test", "smoothing": 5}  # a figures: section without decoding
     assert figures.eval_selection(opts) == {"split": "test", "decoding": None, "temperature": None}
-    with pytest.raises(FigureOptionError, match=r"unknown figure option\(s\) \['temp'\]"):
+    with pytest.raises(FigureOptionError, match=r"unknown figure option \['temp'\]"):
         figures.eval_selection({"temp": 1.0})
     greedy = figures.irreversibility_data(db, **figures.eval_selection(opts))
     sampled = figures.tradeoff_data(db, temperature=1.0)
@@ -169,6 +172,8 @@ def test_empty_views_raise_instead_of_drawing(tmp_path: Path) -> None:
         (plot_drift, "v_drift"),
         (plot_irreversibility, "v_irreversibility"),
         (plot_tradeoff, "v_tradeoff"),
+        (figures.plot_switch_position, "v_drift"),
+        (figures.plot_accuracy_by_language, "v_correct_by_language"),
     ):
         with pytest.raises(EmptyViewError, match=f"view {view} in .* has no rows; ingest"):
             plot(db, tmp_path / "x.png", tmp_path / "x.pdf")
@@ -181,7 +186,7 @@ def test_cli_all_and_single_with_data_csv(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert figures.main(["all", str(db), str(tmp_path / "figs")]) == 0
-    for name in ("drift", "irreversibility", "tradeoff"):
+    for name in layout.FIGURES:
         _assert_written(tmp_path / "figs" / f"{name}.png", tmp_path / "figs" / f"{name}.pdf")
     csv = tmp_path / "tradeoff.csv"
     args = [
@@ -220,13 +225,15 @@ def test_eval_figures_show_one_chosen_split(db_two_splits: Path, tmp_path: Path)
         trade = plot_tradeoff(db_two_splits, tmp_path / "t.png", tmp_path / "t.pdf", split=split)
         assert set(trade["split"]) == {split} and set(trade["n_seeds"]) == {3}
         acc = trade.set_index("arm").loc["acc"]
+        assert acc["accuracy_lo"] <= acc["accuracy"] <= acc["accuracy_hi"]
         assert acc["accuracy"] == pytest.approx(sum(eval_accuracy("grpo_acc", s, split) for s in range(3)) / 3)
         assert acc["target_wr"] == pytest.approx(sum(eval_target_wr("grpo_acc", s, split) for s in range(3)) / 3)
     _assert_written(tmp_path / "t.png", tmp_path / "t.pdf")
 
 
 def test_several_splits_and_none_chosen_is_an_error_not_a_mix(db_two_splits: Path, tmp_path: Path) -> None:
-    for plot, view in ((plot_irreversibility, "v_irreversibility"), (plot_tradeoff, "v_tradeoff")):
+    for plot, view in ((plot_irreversibility, "v_irreversibility"), (plot_tradeoff, "v_tradeoff"),
+                       (figures.plot_accuracy_by_language, "v_correct_by_language")):
         several = rf"{view} holds evaluations on several splits \['math500', 'test'\]; choose one"
         with pytest.raises(FigureOptionError, match=several):
             plot(db_two_splits, tmp_path / "x.png", tmp_path / "x.pdf")
@@ -243,4 +250,4 @@ def test_several_splits_and_none_chosen_is_an_error_not_a_mix(db_two_splits: Pat
 
 def test_the_figure_registry_is_the_layout_s():
     assert tuple(figures.PLOTS) == layout.FIGURES
-    assert set(figures.FIGURE_OPTIONS) == set(layout.FIGURES)
+    assert tuple(figures.FIGURE_OPTIONS) == layout.FIGURES

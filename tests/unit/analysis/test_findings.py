@@ -222,3 +222,17 @@ def test_claim_intervals_pool_seeds_and_items_from_the_store(db, tmp_path):
     assert {r["claim"] for r in payload["intervals"]} == {"i_drift", "ii_tradeoff", "iii_irreversible"}
     md = (tmp_path / "f.md").read_text()
     assert "hierarchical bootstrap over seeds and items" in md and "| ko | (i) drift | target lost |" in md
+
+
+def test_resolution_narrows_with_more_items_and_seeds_and_keeps_the_estimate(db):
+    from pipeline.analysis.resolution import clause_resolution
+
+    table = findings.findings_table(db)
+    out = clause_resolution(db, "ii_tradeoff", "accuracy cost", [4, 400], [3, 30])
+    assert list(out.n_items) == [4, 400, 4, 400] and list(out.n_seeds) == [3, 3, 30, 30]
+    width = out.set_index(["n_seeds", "n_items"]).width
+    assert width[(3, 400)] < width[(3, 4)] and width[(30, 400)] < width[(3, 400)]
+    est = (table.grpo_accuracy - table.lc_accuracy).mean()
+    assert all(lo <= est + 1e-9 and est - 1e-9 <= hi for lo, hi in zip(out.lo, out.hi, strict=True))
+    with pytest.raises(ValueError, match="claim 'ii_tradeoff' has clauses"):
+        clause_resolution(db, "ii_tradeoff", "nope", [4], [3])

@@ -35,8 +35,8 @@ def _apply(a: int, op: str, b: int) -> int:
     return {"+": a + b, "-": a - b, "×": a * b, "÷": a // b if a % b == 0 else -1}[op]
 
 
-def test_world_languages_are_the_four_templated_ones() -> None:
-    assert world.WORLD_LANGUAGES == ("en", "ko", "zh", "uk")
+def test_world_languages_are_the_six_templated_ones() -> None:
+    assert world.WORLD_LANGUAGES == ("en", "ko", "zh", "uk", "ja", "th")
 
 
 def test_generation_is_deterministic_and_prefix_stable() -> None:
@@ -57,7 +57,7 @@ def test_ids_are_stable_and_shared_across_languages(train_items: list[world.Worl
     assert {r["id"] for r in records} == {item.id}
     assert {r["answer"] for r in records} == {item.answer}
     assert {r["lang"] for r in records} == set(world.WORLD_LANGUAGES)
-    assert len({r["question"] for r in records}) == 4  # really four different renderings
+    assert len({r["question"] for r in records}) == len(world.WORLD_LANGUAGES)  # really different renderings
     for r in records:
         assert set(r) == {"id", "source", "split", "lang", "question", "solution", "answer", "difficulty", "family"}
         assert r["source"] == "synthetic" and r["difficulty"] == item.difficulty

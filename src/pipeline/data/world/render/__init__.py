@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pipeline.data.world.render import en, ko, uk, zh
+from pipeline.data.world.render import en, ja, ko, th, uk, zh
 from pipeline.data.world.render.base import Language
 
 LANGUAGES: dict[str, Language] = {language.code: language for language in (
@@ -17,6 +17,8 @@ LANGUAGES: dict[str, Language] = {language.code: language for language in (
     ko.LANGUAGE,
     zh.LANGUAGE,
     uk.LANGUAGE,
+    ja.LANGUAGE,
+    th.LANGUAGE,
 )}
 RENDERERS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     code: language.render for code, language in LANGUAGES.items()
