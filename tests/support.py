@@ -26,6 +26,20 @@ SHARED_DATA = next((c for c in (ROOT.parent / "shared" / "data", Path("/work/sha
                    ROOT.parent / "shared" / "data")
 
 
+PAPER_CONFIGS = sorted((ROOT / "config").glob("paper_*.yaml"))
+OVERLAYS = [None, *sorted((ROOT / "config" / "models").glob("*.yaml")),
+            *sorted((ROOT / "config" / "sweeps").glob("*.yaml"))]
+# Overlays of the CPU lab only: the amplifier sweeps vary the synthetic world's difficulty (their definitions are
+# in config/config.yaml).
+CPU_LAB_ONLY = {"amplifiers.yaml"}
+SWEEPS = sorted((ROOT / "config" / "sweeps").glob("*.yaml"))
+# Every config a user can run: the default alone and with each sweep overlay, the micro scenario, each paper config
+# alone and with each overlay that applies to it.
+RUNNABLE_CONFIGS = [(DEFAULT_CONFIG,), *[(DEFAULT_CONFIG, o) for o in SWEEPS], (MICRO,),
+                    *[(p, o) if o else (p,) for p in PAPER_CONFIGS for o in OVERLAYS
+                      if o is None or o.name not in CPU_LAB_ONLY]]
+
+
 def shared_data() -> Path:
     """:data:`SHARED_DATA`; the calling test is skipped where it is missing."""
     if not SHARED_DATA.is_dir():

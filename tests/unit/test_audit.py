@@ -21,15 +21,11 @@ from pipeline.settings import Settings, every_job, load_config
 from pipeline.train.common import lora_config
 from pipeline.train.grpo import grpo_args, resolve_extra_args
 from pipeline.train.sft import sft_args
-from support import DEFAULT_CONFIG, MICRO, ROOT
+from support import DEFAULT_CONFIG, PAPER_CONFIGS, ROOT, RUNNABLE_CONFIGS
 
 SCHEMA = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())
-PAPER = sorted((ROOT / "config").glob("paper_*.yaml"))
-OVERLAYS = [None, *sorted((ROOT / "config" / "models").glob("*.yaml")),
-            *sorted((ROOT / "config" / "sweeps").glob("*.yaml"))]
 SMOKE = sorted((ROOT / "config" / "smoke").glob("*.yaml"))  # overlays of config/paper_gsm8k.yaml
-CONFIGS = [(DEFAULT_CONFIG,), (MICRO,), *[(p, o) if o else (p,) for p in PAPER for o in OVERLAYS],
-           *[(ROOT / "config" / "paper_gsm8k.yaml", s) for s in SMOKE]]
+CONFIGS = [*RUNNABLE_CONFIGS, *[(ROOT / "config" / "paper_gsm8k.yaml", s) for s in SMOKE]]
 GPU_NODE = lambda: ("cuda", 1)  # noqa: E731
 TOKENIZER = SimpleNamespace(pad_token_id=0, eos_token_id=1, bos_token_id=None)
 
@@ -67,8 +63,8 @@ def said(raw: dict[str, Any], section: str, field: str) -> Any:
     return default["default"]
 
 
-def check_trainer(raw: dict, section: str, cfg: dict, kwargs: dict) -> None:
-    want = lambda field: said(raw, section, field)  # noqa: E731
+def check_trainer(raw: dict, section: str, cfg: dict, kwargs: dict, arm: dict | None = None) -> None:
+    want = lambda field: (arm or {}).get(field, said(raw, section, field))  # noqa: E731 (an arm's own value wins)
     assert kwargs["use_cpu"] == want("use_cpu") and kwargs["bf16"] == want("bf16")
     assert kwargs["gradient_checkpointing"] == want("gradient_checkpointing")
     assert kwargs["gradient_accumulation_steps"] == want("grad_accum")
@@ -99,25 +95,29 @@ def test_every_job_receives_what_the_files_say(paths, tmp_path):
             assert cfg["max_length"] == said(raw, kind, "max_length")
         elif kind == "grpo":
             kwargs = grpo_args(cfg, [1.0, 0.0], 0, tmp_path, resolve_extra_args(cfg.get("extra_args", {})))
-            check_trainer(raw, "grpo", cfg, kwargs)
             arm = s.arms[name]
+            check_trainer(raw, "grpo", cfg, kwargs, arm)
             for field in ("temperature", "top_p", "top_k", "repetition_penalty", "beta", "loss_type",
                           "num_generations", "max_completion_length", "scale_rewards"):
                 assert kwargs[field] == arm.get(field, said(raw, "grpo", field)), f"{job}: {field}"
             assert kwargs["learning_rate"] == arm.get("lr", said(raw, "grpo", "lr"))
         else:
-            check_eval(raw, cfg)
+            check_eval(raw, cfg, name.partition("/")[2] or None)
     assert seen >= {"grpo", "evaluate"}
 
 
-def check_eval(raw: dict, cfg: dict) -> None:
+def check_eval(raw: dict, cfg: dict, checkpoint: str | None) -> None:
     want = lambda field: said(raw, "eval", field)  # noqa: E731
+    on = want("studies_on")
+    studied = on is None or checkpoint in on  # the decoding-time studies: more temperatures, controls
+    assert bool(cfg.get("controls")) == bool(want("controls") and studied)
+    expected = sorted({*want("temperatures"), *(want("axis_temperatures") if studied else [])})
     placement = resolve(cfg["use_cpu"], cfg["dtype"], probe=GPU_NODE)
     assert placement.device == ("cpu" if want("use_cpu") else "cuda") and placement.dtype == want("dtype")
     assert cfg["engine"] == want("engine")
     decs = decodings(cfg, seed=0)
     temps = [d.temperature for d in decs if d.sampling]
-    assert temps == [float(t) for t in want("temperatures")] and any(not d.sampling for d in decs) == want("greedy")
+    assert temps == [float(t) for t in expected] and any(not d.sampling for d in decs) == want("greedy")
     for dec in decs:
         hf, vllm = generation_config(dec, TOKENIZER), sampling_params_kwargs(dec)
         assert hf.repetition_penalty == vllm["repetition_penalty"] == want("repetition_penalty")
@@ -132,7 +132,7 @@ def check_eval(raw: dict, cfg: dict) -> None:
 
 def test_paper_jobs_run_on_the_gpu_in_bf16_and_the_default_on_the_cpu():
     """The audit's premise in numbers: a paper config puts every training and evaluate job on the GPU."""
-    for paths, device in (((PAPER[0],), "cuda"), ((DEFAULT_CONFIG,), "cpu")):
+    for paths, device in (((PAPER_CONFIGS[0],), "cuda"), ((DEFAULT_CONFIG,), "cpu")):
         s = Settings(load_config(*paths))
         for job, cfg in every_job(s):
             assert resolve(cfg["use_cpu"], cfg["dtype"], probe=GPU_NODE).device == device, job

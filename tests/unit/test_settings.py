@@ -13,20 +13,10 @@ from pipeline import layout, settings
 from pipeline.arms import ARM_FIELDS, SweepError, all_arms, expand_sweep, split_overrides
 from pipeline.measure.rewards import LC_VARIANTS
 from pipeline.settings import ConfigError, Settings, every_job, load_config, prior_config
-from support import DEFAULT_CONFIG, MICRO, ROOT
+from support import DEFAULT_CONFIG, MICRO, ROOT, RUNNABLE_CONFIGS
 
 SCHEMA = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())
-PAPER = sorted((ROOT / "config").glob("paper_*.yaml"))
-OVERLAYS = [None, *sorted((ROOT / "config" / "models").glob("*.yaml")),
-            *sorted((ROOT / "config" / "sweeps").glob("*.yaml"))]
-# Overlays of the CPU lab only: the amplifier sweeps vary the synthetic world's difficulty (its definitions are in
-# config/config.yaml).
-CPU_LAB_ONLY = {"amplifiers.yaml"}
-SWEEPS = sorted((ROOT / "config" / "sweeps").glob("*.yaml"))
-# Every config a user can run: the default alone and with each sweep overlay, the test scenarios, each paper config
-# alone and with each overlay that applies to it.
-CONFIGS = [(DEFAULT_CONFIG,), *[(DEFAULT_CONFIG, o) for o in SWEEPS], (MICRO,),
-           *[(p, o) if o else (p,) for p in PAPER for o in OVERLAYS if o is None or o.name not in CPU_LAB_ONLY]]
+CONFIGS = RUNNABLE_CONFIGS
 TRAINER_FIELDS = tuple(SCHEMA["$defs"]["trainer"]["properties"])
 
 

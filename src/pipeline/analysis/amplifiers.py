@@ -28,6 +28,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
+from pipeline.analysis.figure_data import decoding_arg
 from pipeline.analysis.plotting import OKABE_ITO, STYLE, decoding_label, new_figure, save_figure
 from pipeline.analysis.points import eval_points, item_means
 from pipeline.analysis.uncertainty import N_BOOT, hierarchical_bootstrap, verdict
@@ -194,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--label", default=None)
     ap.add_argument("--points", required=True, help='JSON list of {"x": number, "arm": name}')
     ap.add_argument("--split", default=None)
-    ap.add_argument("--decoding", default=None, choices=["greedy", "sampled"])
+    ap.add_argument("--decoding", default=None, type=decoding_arg)
     ap.add_argument("--temperature", type=float, default=None)
     args = ap.parse_args(argv)
     spec = {"points": json.loads(args.points), "label": args.label or args.name}

@@ -119,6 +119,24 @@ def _select_split(df: pd.DataFrame, view: str, split: str | None) -> tuple[pd.Da
     return df[df["split"] == split], split
 
 
+DECODING = r"(greedy|sampled)(\+[a-z0-9_]+)?"  # a decoding label: greedy, sampled, or either + a control
+
+
+def decoding_arg(text: str) -> str:
+    """argparse type of ``--decoding``: ``greedy``, ``sampled`` or a control's label (``greedy+prefill``).
+
+    >>> decoding_arg("sampled+script_bias")
+    'sampled+script_bias'
+    """
+    import argparse
+    import re
+
+    if not re.fullmatch(DECODING, text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a decoding: greedy, sampled, or <decoding>+<control> "
+                                         "(eval.controls), e.g. greedy+prefill")
+    return text
+
+
 def _select_decoding(
     df: pd.DataFrame, view: str, decoding: str | None, temperature: float | None
 ) -> tuple[pd.DataFrame, str, float | None]:

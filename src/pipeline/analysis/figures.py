@@ -48,6 +48,7 @@ from pipeline.analysis.figure_data import (
     STAGE_LABELS,
     EmptyViewError,
     FigureOptionError,
+    decoding_arg,
     eval_selection,
     options_for,
     select_eval,
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step-bin", dest="step_bin", type=int,
                         help=f"switch_position: GRPO steps per bin (default: at most {MAX_STEP_BINS} bins)")
     parser.add_argument("--split", help="eval figures: eval split (needed when several were ingested)")
-    parser.add_argument("--decoding", choices=["greedy", "sampled"],
+    parser.add_argument("--decoding", type=decoding_arg,
                         help="eval figures: default greedy when evaluated, else sampled")
     parser.add_argument("--temperature", type=float, help="sampled at this temperature (default: the highest)")
     parser.add_argument("--langs", nargs="+")

@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.analysis.figure_data import decoding_arg
 from pipeline.analysis.figures import PHASE_LABELS, FigureOptionError, select_eval
 from pipeline.analysis.plotting import decoding_label
 from pipeline.analysis.points import eval_points, item_means
@@ -228,7 +229,7 @@ def metrics_markdown(table: pd.DataFrame) -> str:
 
 # -- confidence intervals: each claim pooled over seeds, hierarchical bootstrap over seeds and items --------------
 # claim -> (clause, statistic, threshold key, above?, columns of the paired item table, combine of column means)
-_CLAUSES: dict[str, tuple[tuple[str, str, str, bool, tuple[str, ...], Callable[[Any], Any]], ...]] = {
+CLAUSES: dict[str, tuple[tuple[str, str, str, bool, tuple[str, ...], Callable[[Any], Any]], ...]] = {
     "i_drift": (("target lost", "start - acc-only Target WR", "drop", True, ("start_tgt", "grpo_tgt"),
                  lambda m: m[..., 0] - m[..., 1]),
                 ("accuracy gained", "acc-only - start accuracy", "zero", True, ("grpo_acc", "start_acc"),
@@ -281,7 +282,7 @@ def claim_intervals(db_path: str | Path, table: pd.DataFrame, thresholds: dict[s
         con.close()
     rows = []
     for lang, seeds in table.groupby("lang"):
-        for claim, clauses in _CLAUSES.items():
+        for claim, clauses in CLAUSES.items():
             verdicts = []
             for clause, statistic, key, above, cols, combine in clauses:
                 groups = clause_groups(items, seeds, lang, cols)
@@ -365,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("db", type=Path)
     ap.add_argument("--split", default="test")
-    ap.add_argument("--decoding", choices=["greedy", "sampled"], help="default: greedy when evaluated, else sampled")
+    ap.add_argument("--decoding", type=decoding_arg, help="default: greedy when evaluated, else sampled")
     ap.add_argument("--temperature", type=float, help="sampled at this temperature (default: the highest)")
     args = ap.parse_args(argv)
     try:

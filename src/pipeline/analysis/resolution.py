@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.analysis.findings import _CLAUSES, THRESHOLDS, clause_groups, findings_table
+from pipeline.analysis.figure_data import decoding_arg
+from pipeline.analysis.findings import CLAUSES, THRESHOLDS, clause_groups, findings_table
 from pipeline.analysis.points import item_means
 from pipeline.analysis.uncertainty import resolution
 from pipeline.store import connect_readonly
@@ -30,7 +31,7 @@ def clause_resolution(db: str | Path, claim: str, clause: str, n_items: list[int
         items = item_means(con, sel.split, sel.decoding, temp)
     finally:
         con.close()
-    spec = {c[0]: c for c in _CLAUSES[claim]}
+    spec = {c[0]: c for c in CLAUSES[claim]}
     if clause not in spec:
         raise ValueError(f"claim {claim!r} has clauses {sorted(spec)}, not {clause!r}")
     _, statistic, key, above, cols, combine = spec[clause]
@@ -49,11 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     """CLI: print the interval width of one clause by eval n and number of seeds."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("db", type=Path)
-    ap.add_argument("--claim", default="ii_tradeoff", choices=sorted(_CLAUSES))
+    ap.add_argument("--claim", default="ii_tradeoff", choices=sorted(CLAUSES))
     ap.add_argument("--clause", default="accuracy cost")
     ap.add_argument("--items", type=int, nargs="+", default=[100, 200, 400, 800])
     ap.add_argument("--seeds", type=int, nargs="+", default=[3, 5, 10])
-    ap.add_argument("--decoding", choices=["greedy", "sampled"], default=None)
+    ap.add_argument("--decoding", type=decoding_arg, default=None)
     ap.add_argument("--temperature", type=float, default=None)
     args = ap.parse_args(argv)
     out = clause_resolution(args.db, args.claim, args.clause, args.items, args.seeds, args.decoding,
