@@ -2,8 +2,8 @@
 
 The pipeline's recovery is the SFT warm-start again (same steps, learning rate and target-language data) on the
 collapsed accuracy-only GRPO model. This study asks what would make recovery *hard* at this scale by re-running it
-with less: fewer SFT steps, a lower learning rate, and (with ``config/sweeps/irreversibility.yaml``) a collapse three
-times as long. Each variant recovers every (lang, seed) from the same collapsed checkpoint and is evaluated exactly
+with less: fewer SFT steps, a lower learning rate, and (with ``config/sweeps/irreversibility.yaml``) a collapse twice
+as long. Each variant recovers every (lang, seed) from the same collapsed checkpoint and is evaluated exactly
 like the pipeline's checkpoints (the config's eval settings, the same items), so every number pairs with the tree's
 warm-start and collapsed evaluations. Per variant, pooled over seeds with a 95% hierarchical bootstrap interval:
 the share of the lost Target WR won back (the language clause of (iii) needs < 0.5) and recovery minus collapsed
