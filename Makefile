@@ -9,7 +9,7 @@ CORES ?= 2
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test lint venv seeds prior-sweep controls amplifiers irreversibility v3
+.PHONY: run test lint venv seeds prior-sweep controls rollout-controls amplifiers irreversibility v3
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -32,11 +32,15 @@ prior-sweep: $(VENV)/.installed
 	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --cores $(CORES) prior_sweep $(ARGS)
 
 # The paper's v3 studies on the three seeds (README "What you will see"): decoding-time controls and the eval
-# temperature axis, the amplifier sweeps (results/figures/amplifier_*.png), the longer collapse; v3 = all three in
-# one results tree (what the README reports), then the recovery variants of finding (iii).
+# temperature axis, rollout-controlled arms, the amplifier sweeps (results/figures/amplifier_*.png), a longer
+# collapse; v3 = the controls and the amplifier sweeps in one results tree, then the recovery variants of finding
+# (iii): what the README reports.
 SEEDS := --configfile config/sweeps/seeds.yaml
 controls: $(VENV)/.installed
 	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --cores $(CORES) $(SEEDS) config/sweeps/controls.yaml $(ARGS)
+
+rollout-controls: $(VENV)/.installed
+	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --cores $(CORES) $(SEEDS) config/sweeps/rollout_controls.yaml $(ARGS)
 
 amplifiers: $(VENV)/.installed
 	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --cores $(CORES) $(SEEDS) config/sweeps/amplifiers.yaml $(ARGS)
@@ -44,7 +48,7 @@ amplifiers: $(VENV)/.installed
 irreversibility: $(VENV)/.installed
 	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --cores $(CORES) $(SEEDS) config/sweeps/irreversibility.yaml $(ARGS)
 
-V3 := config/sweeps/seeds.yaml config/sweeps/amplifiers.yaml config/sweeps/controls.yaml config/sweeps/irreversibility.yaml
+V3 := config/sweeps/seeds.yaml config/sweeps/amplifiers.yaml config/sweeps/controls.yaml
 v3: $(VENV)/.installed
 	PATH="$(abspath $(VENV))/bin:$$PATH" snakemake --cores $(CORES) --configfile $(V3) $(ARGS)
 	$(PY) -m pipeline.analysis.recovery_study results/ --config config/config.yaml $(V3)

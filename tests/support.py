@@ -99,10 +99,15 @@ VOLATILE_COLUMNS = {"started_at", "finished_at", "wall_seconds", "ingested_at", 
                     "size", "sha256"}
 VOLATILE_METRICS = ("step_time", "train_runtime", "train_samples_per_second", "train_steps_per_second")
 VOLATILE_SUMMARY_KEYS = ("items_per_second", "wall_seconds")
+# How a translation was obtained (fresh from the backend, or from the translation cache a killed run had already
+# filled): the same records either way, recorded truthfully, so a resumed run may differ here only.
+CACHE_COLUMNS = {"cached", "attempts", "translated"}
+CACHE_SUMMARY_KEYS = ("cached", "translated", "backend_calls")
 
 
-def store_contents(db: Path) -> dict[str, list[tuple]]:
-    """Every table of a DuckDB store as sorted rows, without the columns and metrics that carry wall-clock time."""
+def store_contents(db: Path, cache_provenance: bool = True) -> dict[str, list[tuple]]:
+    """Every table of a DuckDB store as sorted rows, without the columns and metrics that carry wall-clock time
+    (and, with ``cache_provenance=False``, without whether translations came from the cache)."""
     import json
 
     import duckdb
@@ -112,13 +117,15 @@ def store_contents(db: Path) -> dict[str, list[tuple]]:
         tables = [r[0] for r in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'").fetchall()]
         for table in sorted(tables):
-            cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] not in VOLATILE_COLUMNS]
+            cache = not cache_provenance and table.startswith("translation")
+            skip = VOLATILE_COLUMNS | (CACHE_COLUMNS if cache else set())
+            cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] not in skip]
             where = f"WHERE metric NOT IN {VOLATILE_METRICS}" if table == "train_metrics" else ""
             rows = con.execute(f"SELECT {', '.join(cols)} FROM {table} {where}").fetchall()
             if table == "translation_summary":
                 i = cols.index("summary")
-                rows = [(*r[:i], json.dumps({k: v for k, v in json.loads(r[i]).items()
-                                             if k not in VOLATILE_SUMMARY_KEYS}, sort_keys=True), *r[i + 1:])
-                        for r in rows]
+                drop = VOLATILE_SUMMARY_KEYS + (() if cache_provenance else CACHE_SUMMARY_KEYS)
+                rows = [(*r[:i], json.dumps({k: v for k, v in json.loads(r[i]).items() if k not in drop},
+                                            sort_keys=True), *r[i + 1:]) for r in rows]
             out[table] = sorted(rows, key=repr)
     return out

@@ -15,6 +15,7 @@ from support import DEFAULT_CONFIG, MICRO, ROOT
 
 AMPLIFIERS = ROOT / "config" / "sweeps" / "amplifiers.yaml"
 CONTROLS = ROOT / "config" / "sweeps" / "controls.yaml"
+ROLLOUT = ROOT / "config" / "sweeps" / "rollout_controls.yaml"
 ARMS = {"acc": {"lc_weight": 0.0}, "acc_lc": {"lc_weight": 0.5}}
 
 
@@ -40,7 +41,7 @@ def test_list_values_need_numeric_x_and_disabled_sweeps_add_nothing():
 
 def test_default_config_trains_no_amplifier_arm_and_the_overlays_add_them():
     assert list(Settings(load_config(DEFAULT_CONFIG)).arms) == ["acc", "acc_lc"]
-    s = Settings(load_config(DEFAULT_CONFIG, AMPLIFIERS, CONTROLS))
+    s = Settings(load_config(DEFAULT_CONFIG, AMPLIFIERS, CONTROLS, ROLLOUT))
     assert list(s.arms) == ["acc", "acc_bias", "acc_lc", "acc_prefill", "difficulty_1", "difficulty_2",
                             "difficulty_3", "grpo_temperature_0p7", "grpo_temperature_1p3"]
     specs = s.amplifier_specs()

@@ -52,7 +52,7 @@ def test_default_and_micro_configs_dry_run(tmp_path):
         assert result.returncode == 0, result.stderr[-2000:]
         assert job_stats(result.stdout) == {
             "prepare_data": 1, "translate": 2, "pretrain": 1, "sft": 1, "grpo": 2, "recovery": 1, "evaluate": 5,
-            "ingest": 1, "figure": len(L.FIGURES), "findings": 1, "all": 1}
+            "ingest": 1, "figure": len(L.FIGURES), "findings": 1, "browser": 1, "all": 1}
 
 
 def test_two_eval_splits_dry_run_evaluates_every_checkpoint_on_both(tmp_path):

@@ -8,7 +8,7 @@ import json
 import duckdb
 import pytest
 
-from support import snakemake, write_config
+from support import DEFAULT_CONFIG, snakemake, write_config
 
 
 @pytest.mark.slow
@@ -30,3 +30,11 @@ def test_ja_and_th_run_the_micro_dag(tmp_path):
                                "GROUP BY lang").fetchall())
     assert any("\u3040" <= ch <= "\u30ff" for ch in prompts["ja"]) and any("\u0e00" <= ch <= "\u0e7f"
                                                                          for ch in prompts["th"])
+
+
+@pytest.mark.parametrize("lang", ["ja", "th"])
+def test_the_default_dag_plans_every_job_for_ja_and_th(tmp_path, lang):
+    config = write_config(tmp_path, base=DEFAULT_CONFIG, languages=[lang])
+    plan = snakemake(tmp_path, "-n", configs=(config,), timeout=300)
+    assert plan.returncode == 0, plan.stderr[-2000:]
+    assert f"results/data/{lang}/train.jsonl" in plan.stdout and f"results/{lang}/seed0/grpo_acc/model" in plan.stdout
