@@ -102,7 +102,7 @@ VOLATILE_SUMMARY_KEYS = ("items_per_second", "wall_seconds")
 # How a translation was obtained (fresh from the backend, or from the translation cache a killed run had already
 # filled): the same records either way, recorded truthfully, so a resumed run may differ here only.
 CACHE_COLUMNS = {"cached", "attempts", "translated"}
-CACHE_SUMMARY_KEYS = ("cached", "translated", "backend_calls")
+CACHE_SUMMARY_KEYS = ("cached", "translated", "backend_calls", "cache_corrupt")
 
 
 def store_contents(db: Path, cache_provenance: bool = True) -> dict[str, list[tuple]]:
