@@ -247,6 +247,18 @@ CLAUSES: dict[str, tuple[tuple[str, str, str, bool, tuple[str, ...], Callable[[A
 _COMBINE = {"i_drift": all_of, "ii_tradeoff": all_of, "iii_irreversible": any_of}
 
 
+def table_items(db_path: str | Path, table: pd.DataFrame) -> pd.DataFrame:
+    """The per-item means (:func:`pipeline.analysis.points.item_means`) on the split and decoding of a findings
+    ``table``: what every interval of the findings resamples."""
+    sel = table.iloc[0]
+    temperature = None if pd.isna(sel.temperature) else float(sel.temperature)
+    con = connect_readonly(Path(db_path))
+    try:
+        return item_means(con, sel.split, sel.decoding, temperature)
+    finally:
+        con.close()
+
+
 def clause_groups(items: pd.DataFrame, seeds: pd.DataFrame, lang: str, cols: tuple[str, ...]) -> list[Any]:
     """Per seed of ``seeds`` (findings rows of ``lang``), the item table of the checkpoints a clause compares:
     columns ``cols`` (``<prefix>_acc`` / ``<prefix>_tgt``, prefixes start, grpo, lc, recovery), items paired."""
@@ -273,13 +285,7 @@ def claim_intervals(db_path: str | Path, table: pd.DataFrame, thresholds: dict[s
     hierarchical bootstrap interval (:mod:`pipeline.analysis.uncertainty`) and verdict, plus one ``all`` row per
     claim combining its clauses."""
     th = {**THRESHOLDS, **(thresholds or {}), "zero": 0.0, "half": 0.5}
-    sel = table.iloc[0]
-    temperature = None if pd.isna(sel.temperature) else float(sel.temperature)
-    con = connect_readonly(Path(db_path))
-    try:
-        items = item_means(con, sel.split, sel.decoding, temperature)
-    finally:
-        con.close()
+    items = table_items(db_path, table)
     rows = []
     for lang, seeds in table.groupby("lang"):
         for claim, clauses in CLAUSES.items():

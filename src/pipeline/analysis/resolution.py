@@ -13,10 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.analysis.figure_data import decoding_arg
-from pipeline.analysis.findings import CLAUSES, THRESHOLDS, clause_groups, findings_table
-from pipeline.analysis.points import item_means
+from pipeline.analysis.findings import CLAUSES, THRESHOLDS, clause_groups, findings_table, table_items
 from pipeline.analysis.uncertainty import resolution
-from pipeline.store import connect_readonly
 
 
 def clause_resolution(db: str | Path, claim: str, clause: str, n_items: list[int], n_seeds: list[int],
@@ -26,11 +24,7 @@ def clause_resolution(db: str | Path, claim: str, clause: str, n_items: list[int
     table = findings_table(db, "test", decoding, temperature=temperature)
     sel = table.iloc[0]
     temp = None if pd.isna(sel.temperature) else float(sel.temperature)
-    con = connect_readonly(Path(db))
-    try:
-        items = item_means(con, sel.split, sel.decoding, temp)
-    finally:
-        con.close()
+    items = table_items(db, table)
     spec = {c[0]: c for c in CLAUSES[claim]}
     if clause not in spec:
         raise ValueError(f"claim {claim!r} has clauses {sorted(spec)}, not {clause!r}")
